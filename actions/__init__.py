@@ -1,0 +1,1 @@
+"""Rasa custom actions and the curated FAQ content they answer from."""

@@ -1,0 +1,116 @@
+"""Rasa custom actions: thin classes that read the tracker and say what actions.dialogue decides."""
+
+from __future__ import annotations
+
+import functools
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions import dialogue
+from actions.faq import Faq, load_faq
+
+FALLBACK_INTENT = "nlu_fallback"
+
+
+@functools.lru_cache(maxsize=1)
+def faq_content() -> Faq:
+    """The FAQ as loaded when the action server started."""
+    return load_faq()
+
+
+def top_intent(tracker: Tracker) -> tuple[str | None, float]:
+    """The likeliest real intent of the latest message and its confidence (skipping nlu_fallback)."""
+    for item in tracker.latest_message.get("intent_ranking") or [tracker.latest_message.get("intent") or {}]:
+        if item.get("name") and item["name"] != FALLBACK_INTENT:
+            return item["name"], float(item.get("confidence") or 0.0)
+    return None, 0.0
+
+
+def language_of(tracker: Tracker) -> str:
+    """The reply language for the latest message."""
+    metadata = tracker.latest_message.get("metadata") or {}
+    return dialogue.choose_language(
+        tracker.latest_message.get("text") or "", metadata.get("language"), tracker.get_slot("language")
+    )
+
+
+def send(dispatcher: CollectingDispatcher, tracker: Tracker, response: dialogue.Response, language: str) -> list[EventType]:
+    """Utter a response with its machine-readable outcome, and update the language and miss count."""
+    intent, confidence = top_intent(tracker)
+    dispatcher.utter_message(
+        text=response.text,
+        buttons=[{"title": title, "payload": payload} for title, payload in response.buttons],
+        json_message={
+            "outcome": response.outcome,
+            "faq_id": response.faq_id,
+            "suggestions": list(response.suggestions),
+            "intent": intent,
+            "confidence": round(confidence, 4),
+            "language": language,
+        },
+    )
+    failures = int(tracker.get_slot("failures") or 0) + 1 if response.failed else 0
+    return [SlotSet("language", language), SlotSet("failures", float(failures))]
+
+
+class ActionAnswerFaq(Action):
+    """Answer the recognised FAQ topic from the curated content."""
+
+    def name(self) -> str:
+        return "action_answer_faq"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
+        language = language_of(tracker)
+        entry = faq_content().get(top_intent(tracker)[0] or "")
+        response = dialogue.answer(entry, language) if entry else dialogue.fallback(language)
+        return send(dispatcher, tracker, response, language)
+
+
+class ActionClarify(Action):
+    """Ask "Maksud Anda ...?" with the likeliest topics; hand off after a second miss."""
+
+    def name(self) -> str:
+        return "action_clarify"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
+        language = language_of(tracker)
+        ranking = tracker.latest_message.get("intent_ranking") or []
+        failures = int(tracker.get_slot("failures") or 0)
+        return send(dispatcher, tracker, dialogue.clarify(ranking, faq_content(), language, failures), language)
+
+
+class ActionHandoff(Action):
+    """Hand the conversation to staff."""
+
+    def name(self) -> str:
+        return "action_handoff"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
+        language = language_of(tracker)
+        return send(dispatcher, tracker, dialogue.handoff(language), language)
+
+
+class ActionOutOfScope(Action):
+    """Say that the question is outside immigration services and where to go."""
+
+    def name(self) -> str:
+        return "action_out_of_scope"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
+        language = language_of(tracker)
+        return send(dispatcher, tracker, dialogue.out_of_scope(language), language)
+
+
+class ActionSmalltalk(Action):
+    """Reply to greetings, thanks, goodbyes and 'are you a bot?'."""
+
+    def name(self) -> str:
+        return "action_smalltalk"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
+        language = language_of(tracker)
+        response = dialogue.smalltalk(top_intent(tracker)[0] or "greet", faq_content(), language)
+        return send(dispatcher, tracker, response, language)

@@ -1,0 +1,1 @@
+"""Tanya Imigrasi Bengkulu: the assistant's command line, Rasa seam and front ends."""

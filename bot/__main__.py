@@ -1,0 +1,102 @@
+"""Command line: python -m bot run | chat | ask --jsonl | train."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import sys
+from collections.abc import Callable, Coroutine, Sequence
+from typing import Any
+
+from bot import texts
+from bot.logs import configure_logging
+from bot.settings import Settings
+
+def parser() -> argparse.ArgumentParser:
+    """The command-line parser with one sub-command per task."""
+    root = argparse.ArgumentParser(prog="python -m bot", description="Tanya Imigrasi Bengkulu")
+    commands = root.add_subparsers(dest="command", required=True)
+    commands.add_parser("run", help="start the assistant: Telegram with a token, else the console chat")
+    commands.add_parser("chat", help="chat with the assistant on the console")
+    ask = commands.add_parser("ask", help="answer messages from standard input, one per line")
+    ask.add_argument("--jsonl", action="store_true", required=True, help="print one JSON object per line")
+    train = commands.add_parser("train", help="train the model when the data changed")
+    train.add_argument("--force", action="store_true", help="train even when the model is current")
+    return root
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run one command and return its exit code."""
+    args = parser().parse_args(argv)
+    settings = Settings.load()
+    configure_logging(settings.log_level)
+    os.environ.setdefault("RASA_TELEMETRY_ENABLED", "false")
+    handler: Callable[[argparse.Namespace, Settings], int] = COMMANDS[args.command]
+    return handler(args, settings)
+
+
+def cmd_train(args: argparse.Namespace, settings: Settings) -> int:
+    """Train when the content changed, otherwise say the model is current."""
+    from bot.training import ContentError, ensure_model
+
+    try:
+        path, trained = ensure_model(force=args.force)
+    except ContentError as exc:
+        print(texts.text("id", "content_invalid", problems=str(exc)), file=sys.stderr)
+        return 2
+    print(texts.text("id", "model_trained" if trained else "model_current", path=str(path)))
+    return 0
+
+
+def cmd_chat(args: argparse.Namespace, settings: Settings) -> int:
+    """Open the console chat."""
+    from bot.console import chat
+
+    print(texts.text("id", "console_loading"), file=sys.stderr, flush=True)
+    return with_assistant(lambda assistant: chat(assistant, sys.stdin, sys.stdout))
+
+
+def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
+    """Answer standard input line by line as JSON."""
+    from bot.console import ask_jsonl
+
+    return with_assistant(lambda assistant: ask_jsonl(assistant, sys.stdin, sys.stdout))
+
+
+def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
+    """Start the assistant: the console chat while no Telegram token is configured."""
+    return cmd_chat(args, settings)
+
+
+def with_assistant(work: Callable[[Any], Coroutine[Any, Any, Any]]) -> int:
+    """Train if needed, start the assistant, run the work, and stop everything afterwards."""
+    from bot.assistant import Assistant
+    from bot.training import ContentError, ensure_model
+
+    try:
+        model, _ = ensure_model()
+    except ContentError as exc:
+        print(texts.text("id", "content_invalid", problems=str(exc)), file=sys.stderr)
+        return 2
+
+    async def session() -> None:
+        async with Assistant(model) as assistant:
+            await work(assistant)
+
+    try:
+        asyncio.run(session())
+    except KeyboardInterrupt:
+        return 130
+    return 0
+
+
+COMMANDS: dict[str, Callable[[argparse.Namespace, Settings], int]] = {
+    "run": cmd_run,
+    "chat": cmd_chat,
+    "ask": cmd_ask,
+    "train": cmd_train,
+}
+
+if __name__ == "__main__":
+    sys.exit(main())

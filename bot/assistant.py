@@ -1,0 +1,190 @@
+"""The one seam to Rasa: start the action server, load the model once, handle(text, sender) -> Reply.
+
+The console chat, `ask --jsonl` and the Telegram front end all answer through Assistant.handle,
+so what outside evaluations measure is the product's real path.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+from actions.faq import visible_text
+from bot import texts
+from bot.normalize import Normalizer
+from bot.paths import ROOT
+
+logger = logging.getLogger(__name__)
+
+#: Telegram's own limit on a message; longer input is cut before the model reads it.
+MAX_INPUT_CHARS = 4096
+ACTION_SERVER_START_TIMEOUT = 60.0
+LOCALHOST = "127.0.0.1"
+
+
+@dataclass(frozen=True)
+class Reply:
+    """What the assistant answers to one message, with the outcome the front ends act on."""
+
+    text: str
+    outcome: str
+    intent: str | None = None
+    confidence: float = 0.0
+    faq_id: str | None = None
+    suggestions: tuple[str, ...] = ()
+    buttons: tuple[tuple[str, str], ...] = ()
+    language: str = "id"
+
+    @property
+    def plain_text(self) -> str:
+        """The reply as plain text (markup removed), as a console shows it."""
+        return visible_text(self.text)
+
+    def contract(self, message: str) -> dict[str, Any]:
+        """The `ask --jsonl` record for this reply (keys fixed: outside evaluations rely on them)."""
+        return {
+            "text": message,
+            "intent": self.intent,
+            "confidence": round(self.confidence, 4),
+            "outcome": self.outcome,
+            "faq_id": self.faq_id if self.outcome == "answer" else None,
+            "suggestions": list(self.suggestions) if self.outcome == "clarify" else [],
+            "reply": self.plain_text,
+        }
+
+
+def reply_from_messages(messages: list[dict[str, Any]]) -> Reply:
+    """Merge the bot messages Rasa collected for one turn into a Reply."""
+    payload: dict[str, Any] = {}
+    parts: list[str] = []
+    buttons: list[tuple[str, str]] = []
+    for message in messages:
+        if message.get("custom"):
+            payload = message["custom"]
+        if message.get("text"):
+            parts.append(message["text"])
+        buttons += [(b["title"], b["payload"]) for b in message.get("buttons") or []]
+    if not payload:
+        return Reply(texts.text("id", "unavailable"), "fallback")
+    return Reply(
+        text="\n\n".join(parts),
+        outcome=payload["outcome"],
+        intent=payload.get("intent"),
+        confidence=float(payload.get("confidence") or 0.0),
+        faq_id=payload.get("faq_id"),
+        suggestions=tuple(payload.get("suggestions") or ()),
+        buttons=tuple(buttons),
+        language=payload.get("language") or "id",
+    )
+
+
+def clean_input(message: str) -> str:
+    """Cut a message to Telegram's length and drop characters that cannot be read."""
+    message = "".join(ch for ch in message[:MAX_INPUT_CHARS] if ch.isprintable() or ch in "\n\t")
+    return message.strip()
+
+
+class Assistant:
+    """The trained Rasa model plus its action server, started and stopped together."""
+
+    def __init__(self, model_path: Path, normalizer: Normalizer | None = None) -> None:
+        self.model_path = model_path
+        self.normalize = normalizer or Normalizer.load()
+        self._server: subprocess.Popen[bytes] | None = None
+        self._agent: Any = None
+        self.action_url = ""
+
+    async def start(self) -> None:
+        """Start the action server on localhost and load the model (in parallel)."""
+        port = free_port()
+        self.action_url = f"http://{LOCALHOST}:{port}"
+        self._server = start_action_server(port)
+        self._agent = await load_agent(self.model_path, f"{self.action_url}/webhook")
+        await asyncio.to_thread(wait_until_healthy, self.action_url, self._server)
+
+    async def stop(self) -> None:
+        """Stop the action server."""
+        if self._server and self._server.poll() is None:
+            self._server.terminate()
+            try:
+                await asyncio.to_thread(self._server.wait, 10)
+            except subprocess.TimeoutExpired:
+                self._server.kill()
+        self._server = None
+
+    async def __aenter__(self) -> Assistant:
+        await self.start()
+        return self
+
+    async def __aexit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        await self.stop()
+
+    async def handle(self, message: str, sender_id: str, language: str | None = None) -> Reply:
+        """Answer one message from one user; each sender has its own conversation state."""
+        from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
+
+        cleaned = clean_input(message)
+        if not any(ch.isalnum() for ch in cleaned):
+            key = "empty" if not cleaned else "no_words"
+            return Reply(texts.text(language or "id", key), "fallback", language=language or "id")
+        output = CollectingOutputChannel()
+        metadata = {"language": language} if language else {}
+        await self._agent.handle_message(
+            UserMessage(self.normalize(cleaned), output, sender_id, metadata=metadata)
+        )
+        return reply_from_messages(output.messages)
+
+
+def free_port() -> int:
+    """A TCP port on localhost that is free right now."""
+    with socket.socket() as sock:
+        sock.bind((LOCALHOST, 0))
+        return int(sock.getsockname()[1])
+
+
+def start_action_server(port: int) -> subprocess.Popen[bytes]:
+    """Run the rasa_sdk action server for the actions package, bound to localhost only."""
+    env = dict(os.environ, SANIC_HOST=LOCALHOST, PYTHONPATH=str(ROOT))
+    command = [sys.executable, "-m", "rasa_sdk", "--actions", "actions", "--port", str(port), "--quiet"]
+    return subprocess.Popen(command, cwd=ROOT, env=env, stdout=sys.stderr, stderr=sys.stderr)
+
+
+def wait_until_healthy(url: str, server: subprocess.Popen[bytes]) -> None:
+    """Block until the action server answers /health, or raise if it died or never came up."""
+    deadline = time.monotonic() + ACTION_SERVER_START_TIMEOUT
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise RuntimeError(f"action server exited with code {server.returncode}")
+        with contextlib.suppress(OSError):
+            with urllib.request.urlopen(f"{url}/health", timeout=1) as response:  # noqa: S310 - localhost
+                if response.status == 200:
+                    return
+        time.sleep(0.1)
+    raise RuntimeError(f"action server did not start within {ACTION_SERVER_START_TIMEOUT:.0f} s")
+
+
+async def load_agent(model_path: Path, action_webhook: str) -> Any:
+    """Load the trained model from local disk with the action endpoint (imports Rasa)."""
+    os.environ.setdefault("RASA_TELEMETRY_ENABLED", "false")
+    from rasa.core.agent import load_agent as rasa_load_agent
+    from rasa.core.utils import AvailableEndpoints
+    from rasa.utils.endpoints import EndpointConfig
+
+    if not model_path.is_file():
+        raise FileNotFoundError(f"model {model_path} not found; run `python -m bot train`")
+    endpoints = AvailableEndpoints(action=EndpointConfig(url=action_webhook))
+    with contextlib.redirect_stdout(sys.stderr):
+        return await rasa_load_agent(model_path=str(model_path), endpoints=endpoints)
