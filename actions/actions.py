@@ -52,7 +52,7 @@ def send(dispatcher: CollectingDispatcher, tracker: Tracker, response: dialogue.
             "language": language,
         },
     )
-    failures = int(tracker.get_slot("failures") or 0) + 1 if response.failed else 0
+    failures = int(tracker.get_slot("failures") or 0) + 1 if response.missed else 0
     return [SlotSet("language", language), SlotSet("failures", float(failures))]
 
 

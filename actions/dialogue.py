@@ -6,7 +6,7 @@ No Rasa import here: the tests call these directly with the real FAQ.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from actions.faq import Entry, Faq
@@ -31,12 +31,9 @@ class Response:
     text: str
     faq_id: str | None = None
     suggestions: tuple[str, ...] = ()
-    buttons: tuple[tuple[str, str], ...] = field(default=())
-
-    @property
-    def failed(self) -> bool:
-        """True when the assistant did not understand (counts towards a handoff)."""
-        return self.outcome in ("clarify", "fallback")
+    buttons: tuple[tuple[str, str], ...] = ()
+    #: The assistant did not understand; two misses in a row hand the conversation to staff.
+    missed: bool = False
 
 
 def choose_language(message: str, preferred: str | None, previous: str | None) -> str:
@@ -87,16 +84,17 @@ def clarify(
         f"{text(language, 'clarify')}\n{text(language, 'clarify_human')}",
         suggestions=tuple(entry.id for entry in candidates),
         buttons=tuple(topic_button(entry, language) for entry in candidates),
+        missed=True,
     )
 
 
 def fallback(language: str) -> Response:
     """Say honestly that the message was not understood."""
-    return Response("fallback", text(language, "fallback"))
+    return Response("fallback", text(language, "fallback"), missed=True)
 
 
 def out_of_scope(language: str) -> Response:
-    """Say what the assistant does not cover and where to go instead."""
+    """Say what the assistant does not cover and where to go instead (understood, so not a miss)."""
     return Response("fallback", text(language, "out_of_scope"))
 
 

@@ -181,7 +181,7 @@ def _read_file(path: Path, faq: Faq) -> Iterable[tuple[Entry, dict[str, int]]]:
     if not isinstance(data, list) or node is None or not isinstance(node, yaml.SequenceNode):
         faq.problems.append(Problem(str(path), 1, "berkas harus berisi daftar entri (setiap entri diawali '- id:')"))
         return
-    for item, item_node in zip(data, node.value):
+    for item, item_node in zip(data, node.value, strict=True):
         entry_line = item_node.start_mark.line + 1
         if not isinstance(item, dict) or not isinstance(item_node, yaml.MappingNode):
             faq.problems.append(Problem(str(path), entry_line, "entri harus berupa pasangan kunci: nilai"))
@@ -227,15 +227,17 @@ def _check_entry(
     if entry.id and topic is None:
         problems.append(at("id", f"id {entry.id!r} tidak ada di katalog topik"))
     if topic and topic.category != path.stem:
-        problems.append(at("id", f"topik {entry.id!r} termasuk kategori {topic.category!r}; pindahkan ke faq/{topic.category}.yml"))
+        where = f"pindahkan ke faq/{topic.category}.yml"
+        problems.append(at("id", f"topik {entry.id!r} termasuk kategori {topic.category!r}; {where}"))
     if topic and topic.english:
         for key in ("title_en", "answer_en"):
             if not getattr(entry, key):
                 problems.append(at("", f"kolom {key!r} wajib diisi: topik ini harus punya jawaban Bahasa Inggris"))
     for key in ("answer", "answer_en"):
         markup = getattr(entry, key)
-        if len(visible_text(markup)) > MAX_ANSWER_CHARS:
-            problems.append(at(key, f"{key} terlalu panjang ({len(visible_text(markup))} karakter, maksimal {MAX_ANSWER_CHARS}) untuk layar ponsel"))
+        length = len(visible_text(markup))
+        if length > MAX_ANSWER_CHARS:
+            problems.append(at(key, f"{key} terlalu panjang ({length} karakter, maksimal {MAX_ANSWER_CHARS}) untuk layar ponsel"))
         problems.extend(at(key, f"{key}: {p}") for p in markup_problems(markup))
     problems.extend(at("links", p) for p in filter(None, map(link_problem, entry.links)))
     if "reviewed" in lines and entry.reviewed == dt.date.min:

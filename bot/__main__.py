@@ -13,6 +13,7 @@ from bot import texts
 from bot.logs import configure_logging
 from bot.settings import Settings
 
+
 def parser() -> argparse.ArgumentParser:
     """The command-line parser with one sub-command per task."""
     root = argparse.ArgumentParser(prog="python -m bot", description="Tanya Imigrasi Bengkulu")

@@ -109,6 +109,8 @@ class Assistant:
         """Start the action server on localhost and load the model (in parallel)."""
         port = free_port()
         self.action_url = f"http://{LOCALHOST}:{port}"
+        if not self.model_path.is_file():
+            raise FileNotFoundError(f"model {self.model_path} not found; run `python -m bot train`")
         self._server = start_action_server(port)
         self._agent = await load_agent(self.model_path, f"{self.action_url}/webhook")
         await asyncio.to_thread(wait_until_healthy, self.action_url, self._server)
@@ -168,10 +170,9 @@ def wait_until_healthy(url: str, server: subprocess.Popen[bytes]) -> None:
     while time.monotonic() < deadline:
         if server.poll() is not None:
             raise RuntimeError(f"action server exited with code {server.returncode}")
-        with contextlib.suppress(OSError):
-            with urllib.request.urlopen(f"{url}/health", timeout=1) as response:  # noqa: S310 - localhost
-                if response.status == 200:
-                    return
+        with contextlib.suppress(OSError), urllib.request.urlopen(f"{url}/health", timeout=1) as response:  # noqa: S310
+            if response.status == 200:
+                return
         time.sleep(0.1)
     raise RuntimeError(f"action server did not start within {ACTION_SERVER_START_TIMEOUT:.0f} s")
 
@@ -183,8 +184,6 @@ async def load_agent(model_path: Path, action_webhook: str) -> Any:
     from rasa.core.utils import AvailableEndpoints
     from rasa.utils.endpoints import EndpointConfig
 
-    if not model_path.is_file():
-        raise FileNotFoundError(f"model {model_path} not found; run `python -m bot train`")
     endpoints = AvailableEndpoints(action=EndpointConfig(url=action_webhook))
     with contextlib.redirect_stdout(sys.stderr):
         return await rasa_load_agent(model_path=str(model_path), endpoints=endpoints)

@@ -1,0 +1,80 @@
+"""Whole conversations through the real model, the real action server and the assistant seam."""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+
+from bot.assistant import Assistant
+
+
+def user() -> str:
+    return f"test-{uuid.uuid4().hex}"
+
+
+@pytest.mark.parametrize(
+    ("message", "faq_id"),
+    [
+        ("brp biaya bikin paspor elektronik", "paspor_biaya"),
+        ("paspor sy ilang gmn ngurusnya", "paspor_hilang"),
+        ("how long can i stay with a visa on arrival", "visa_voa"),
+        ("alamat kantor imigrasi bengkulu dimana", "kantor_alamat_jam"),
+    ],
+)
+async def test_question_gets_the_curated_answer(assistant: Assistant, message: str, faq_id: str) -> None:
+    reply = await assistant.handle(message, user())
+    assert (reply.outcome, reply.faq_id, reply.intent) == ("answer", faq_id, faq_id)
+    assert "https://" in reply.text
+    assert ".go.id" in reply.text
+
+
+async def test_english_question_is_answered_in_english(assistant: Assistant) -> None:
+    reply = await assistant.handle("how much does a passport cost", user())
+    assert reply.faq_id == "paspor_biaya"
+    assert reply.language == "en"
+    assert "Official passport fees" in reply.text
+
+
+async def test_vague_message_asks_back_then_hands_off(assistant: Assistant) -> None:
+    sender = user()
+    first = await assistant.handle("paspor", sender)
+    assert first.outcome == "clarify"
+    assert 2 <= len(first.suggestions) <= 3
+    assert [payload for _, payload in first.buttons] == [f"/{s}" for s in first.suggestions]
+    second = await assistant.handle("paspor", sender)
+    assert second.outcome == "handoff"
+
+
+async def test_choosing_a_suggestion_answers_it(assistant: Assistant) -> None:
+    sender = user()
+    first = await assistant.handle("paspor", sender)
+    reply = await assistant.handle(first.buttons[0][1], sender)
+    assert (reply.outcome, reply.faq_id, reply.confidence) == ("answer", first.suggestions[0], 1.0)
+
+
+async def test_asking_for_a_human_hands_off(assistant: Assistant) -> None:
+    reply = await assistant.handle("saya mau bicara dengan petugas", user())
+    assert (reply.outcome, reply.intent) == ("handoff", "human_handoff")
+
+
+async def test_smalltalk_steers_back(assistant: Assistant) -> None:
+    reply = await assistant.handle("halo min", user())
+    assert reply.outcome == "smalltalk"
+    assert reply.buttons
+
+
+@pytest.mark.parametrize("message", ["cara bikin sim a", "bayar bpjs kesehatan gimana", "harga tiket pesawat ke jakarta"])
+async def test_neighbouring_services_are_not_answered_with_an_immigration_faq(assistant: Assistant, message: str) -> None:
+    reply = await assistant.handle(message, user())
+    assert reply.outcome != "answer"
+    assert reply.faq_id is None
+
+
+async def test_users_do_not_share_state(assistant: Assistant) -> None:
+    alice, bob = user(), user()
+    assert (await assistant.handle("paspor", alice)).outcome == "clarify"
+    assert (await assistant.handle("hmm", bob)).outcome in ("clarify", "fallback")
+    # Bob's miss must not count as Alice's second miss, and the reverse.
+    assert (await assistant.handle("biaya paspor berapa", alice)).outcome == "answer"
+    assert (await assistant.handle("brp biaya paspor", bob)).outcome == "answer"
