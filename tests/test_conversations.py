@@ -78,3 +78,13 @@ async def test_users_do_not_share_state(assistant: Assistant) -> None:
     # Bob's miss must not count as Alice's second miss, and the reverse.
     assert (await assistant.handle("biaya paspor berapa", alice)).outcome == "answer"
     assert (await assistant.handle("brp biaya paspor", bob)).outcome == "answer"
+
+
+async def test_action_responses_are_still_validated(assistant: Assistant) -> None:
+    from jsonschema import ValidationError
+    from rasa.core.actions.action import RemoteAction
+
+    action = RemoteAction("action_answer_faq", None)
+    assert action._validate_action_result({"events": [], "responses": []})
+    with pytest.raises(ValidationError):
+        action._validate_action_result({"events": "not a list"})
