@@ -1,4 +1,4 @@
-"""Command line: python -m bot run | chat | ask --jsonl | train."""
+"""Command line: python -m bot run | chat | ask --jsonl | train | review."""
 
 from __future__ import annotations
 
@@ -7,11 +7,12 @@ import asyncio
 import os
 import sys
 from collections.abc import Callable, Coroutine, Sequence
+from pathlib import Path
 from typing import Any
 
 from bot import texts
 from bot.logs import configure_logging
-from bot.settings import Settings
+from bot.settings import Settings, SettingsError
 
 
 def parser() -> argparse.ArgumentParser:
@@ -24,13 +25,20 @@ def parser() -> argparse.ArgumentParser:
     ask.add_argument("--jsonl", action="store_true", required=True, help="print one JSON object per line")
     train = commands.add_parser("train", help="train the model when the data changed")
     train.add_argument("--force", action="store_true", help="train even when the model is current")
+    from bot.review import add_arguments
+
+    add_arguments(commands.add_parser("review", help="review escalations: list, --show, --csv, --serve"))
     return root
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one command and return its exit code."""
     args = parser().parse_args(argv)
-    settings = Settings.load()
+    try:
+        settings = Settings.load()
+    except SettingsError as exc:
+        print(f"Setting error: {exc}", file=sys.stderr)
+        return 2
     configure_logging(settings.log_level)
     os.environ.setdefault("RASA_TELEMETRY_ENABLED", "false")
     handler: Callable[[argparse.Namespace, Settings], int] = COMMANDS[args.command]
@@ -66,13 +74,34 @@ def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
-    """Start the assistant: the console chat while no Telegram token is configured."""
-    return cmd_chat(args, settings)
+    """Start the assistant: Telegram when a token is configured, the console chat otherwise."""
+    if not settings.telegram_bot_token:
+        return cmd_chat(args, settings)
+    from bot.telegram import serve
+
+    return with_model(lambda model: serve(settings, model))
+
+
+def cmd_review(args: argparse.Namespace, settings: Settings) -> int:
+    """List, show, export or serve the escalations for supervisors."""
+    from bot.review import run
+
+    return run(args, settings)
 
 
 def with_assistant(work: Callable[[Any], Coroutine[Any, Any, Any]]) -> int:
     """Train if needed, start the assistant, run the work, and stop everything afterwards."""
     from bot.assistant import Assistant
+
+    async def session(model: Path) -> None:
+        async with Assistant(model) as assistant:
+            await work(assistant)
+
+    return with_model(session)
+
+
+def with_model(work: Callable[[Path], Coroutine[Any, Any, Any]]) -> int:
+    """Train the model if the data changed (refusing invalid content), then run the work with it."""
     from bot.training import ContentError, ensure_model
 
     try:
@@ -80,13 +109,8 @@ def with_assistant(work: Callable[[Any], Coroutine[Any, Any, Any]]) -> int:
     except ContentError as exc:
         print(texts.text("id", "content_invalid", problems=str(exc)), file=sys.stderr)
         return 2
-
-    async def session() -> None:
-        async with Assistant(model) as assistant:
-            await work(assistant)
-
     try:
-        asyncio.run(session())
+        asyncio.run(work(model))
     except KeyboardInterrupt:
         return 130
     return 0
@@ -97,6 +121,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace, Settings], int]] = {
     "chat": cmd_chat,
     "ask": cmd_ask,
     "train": cmd_train,
+    "review": cmd_review,
 }
 
 if __name__ == "__main__":

@@ -6,13 +6,28 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from bot.office_hours import OfficeHours
 from bot.paths import ROOT
 
 #: Every setting with its default and meaning; .env.example and the README list the same names.
 SETTINGS: dict[str, tuple[str, str]] = {
     "TELEGRAM_BOT_TOKEN": ("", "Token from @BotFather; empty runs the console chat instead of Telegram."),
+    "TELEGRAM_API_BASE_URL": ("https://api.telegram.org/bot", "Bot API base URL (a local Bot API server: http://127.0.0.1:8081/bot)."),
+    "STAFF_CHAT_ID": ("", "Id of the Telegram staff group that receives escalations (negative number)."),
+    "STAFF_USER_IDS": ("", "Comma-separated Telegram user ids allowed to act as staff besides the group's members."),
+    "SUPERVISOR_USER_IDS": ("", "Comma-separated Telegram user ids allowed to use /laporan."),
+    "OFFICE_HOURS": ("Mon-Thu 08:00-16:00, Fri 08:00-16:30", "When staff answer, in Asia/Jakarta time."),
+    "DATABASE_PATH": ("data/tanya.db", "SQLite file for conversations, escalations and ratings (relative to the checkout)."),
+    "WEBHOOK_URL": ("", "Public HTTPS URL for webhook mode; empty uses long polling."),
+    "WEBHOOK_PORT": ("8443", "Local port the webhook listener binds to (on 127.0.0.1, behind a reverse proxy)."),
+    "REVIEW_PASSWORD": ("", "Password for the supervisors' review page (python -m bot review --serve); required to serve it."),
+    "REVIEW_PORT": ("8001", "Port of the review page, bound to 127.0.0.1."),
     "LOG_LEVEL": ("INFO", "Logging level: DEBUG, INFO, WARNING or ERROR."),
 }
+
+
+class SettingsError(ValueError):
+    """A setting has a value that cannot be used."""
 
 
 def read_env_file(path: Path) -> dict[str, str]:
@@ -25,8 +40,22 @@ def read_env_file(path: Path) -> dict[str, str]:
         if not line or line.startswith("#") or "=" not in line:
             continue
         key, value = line.split("=", 1)
-        values[key.strip()] = value.strip().strip("'\"")
+        values[key.strip()] = value.strip().strip("\'\"")
     return values
+
+
+def _ids(name: str, value: str) -> frozenset[int]:
+    try:
+        return frozenset(int(part) for part in value.replace(" ", "").split(",") if part)
+    except ValueError:
+        raise SettingsError(f"{name} must be comma-separated numeric Telegram ids, got {value!r}") from None
+
+
+def _int(name: str, value: str) -> int:
+    try:
+        return int(value)
+    except ValueError:
+        raise SettingsError(f"{name} must be a whole number, got {value!r}") from None
 
 
 @dataclass(frozen=True)
@@ -34,12 +63,41 @@ class Settings:
     """The assistant's settings."""
 
     telegram_bot_token: str
+    telegram_api_base_url: str
+    staff_chat_id: int | None
+    staff_user_ids: frozenset[int]
+    supervisor_user_ids: frozenset[int]
+    office_hours: OfficeHours
+    database_path: Path
+    webhook_url: str
+    webhook_port: int
+    review_password: str
+    review_port: int
     log_level: str
 
     @classmethod
-    def load(cls, env_file: Path = ROOT / ".env") -> Settings:
+    def load(cls, env_file: Path = ROOT / ".env", environ: dict[str, str] | None = None) -> Settings:
         """Read settings: the process environment wins over the .env file, which wins over defaults."""
-        values = {name: default for name, (default, _) in SETTINGS.items()}
-        values.update({k: v for k, v in read_env_file(env_file).items() if k in SETTINGS})
-        values.update({k: os.environ[k] for k in SETTINGS if k in os.environ})
-        return cls(telegram_bot_token=values["TELEGRAM_BOT_TOKEN"], log_level=values["LOG_LEVEL"].upper())
+        environ = dict(os.environ) if environ is None else environ
+        v = {name: default for name, (default, _) in SETTINGS.items()}
+        v.update({k: val for k, val in read_env_file(env_file).items() if k in SETTINGS})
+        v.update({k: environ[k] for k in SETTINGS if k in environ})
+        try:
+            hours = OfficeHours.parse(v["OFFICE_HOURS"])
+        except ValueError as exc:
+            raise SettingsError(str(exc)) from None
+        database = Path(v["DATABASE_PATH"])
+        return cls(
+            telegram_bot_token=v["TELEGRAM_BOT_TOKEN"],
+            telegram_api_base_url=v["TELEGRAM_API_BASE_URL"],
+            staff_chat_id=_int("STAFF_CHAT_ID", v["STAFF_CHAT_ID"]) if v["STAFF_CHAT_ID"] else None,
+            staff_user_ids=_ids("STAFF_USER_IDS", v["STAFF_USER_IDS"]),
+            supervisor_user_ids=_ids("SUPERVISOR_USER_IDS", v["SUPERVISOR_USER_IDS"]),
+            office_hours=hours,
+            database_path=database if database.is_absolute() else ROOT / database,
+            webhook_url=v["WEBHOOK_URL"],
+            webhook_port=_int("WEBHOOK_PORT", v["WEBHOOK_PORT"]),
+            review_password=v["REVIEW_PASSWORD"],
+            review_port=_int("REVIEW_PORT", v["REVIEW_PORT"]),
+            log_level=v["LOG_LEVEL"].upper(),
+        )

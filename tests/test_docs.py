@@ -8,7 +8,7 @@ import pytest
 
 from bot.__main__ import COMMANDS, parser
 from bot.paths import ROOT
-from bot.settings import SETTINGS, Settings, read_env_file
+from bot.settings import SETTINGS, Settings, SettingsError, read_env_file
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 EXAMPLE = ROOT / ".env.example"
@@ -38,8 +38,25 @@ def test_setting_is_documented_and_in_example_file(name: str) -> None:
 
 
 def test_example_file_holds_no_secret() -> None:
-    assert read_env_file(EXAMPLE)["TELEGRAM_BOT_TOKEN"] == ""
+    values = read_env_file(EXAMPLE)
+    assert values["TELEGRAM_BOT_TOKEN"] == ""
+    assert values["REVIEW_PASSWORD"] == ""
 
+
+def test_defaults_load_without_any_setting(tmp_path) -> None:
+    settings = Settings.load(tmp_path / "none.env", environ={})
+    assert settings.telegram_bot_token == ""
+    assert settings.staff_chat_id is None
+    assert settings.office_hours.hours[4][1].hour == 16
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [("STAFF_USER_IDS", "12,abc"), ("STAFF_CHAT_ID", "grup"), ("OFFICE_HOURS", "Senin 8-16"), ("REVIEW_PORT", "x")],
+)
+def test_malformed_setting_is_refused_with_its_name(tmp_path, name: str, value: str) -> None:
+    with pytest.raises(SettingsError, match=name):
+        Settings.load(tmp_path / "none.env", environ={name: value})
 
 def test_environment_wins_over_env_file(tmp_path, monkeypatch) -> None:
     env = tmp_path / ".env"

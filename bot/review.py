@@ -1,0 +1,155 @@
+"""Supervisor review: list and filter escalations, show a transcript, export CSV, serve Datasette."""
+
+from __future__ import annotations
+
+import argparse
+import base64
+import contextlib
+import csv
+import hmac
+import sys
+from collections.abc import Awaitable, Callable, MutableMapping
+from pathlib import Path
+from typing import Any, TextIO
+
+from bot import storage
+from bot.office_hours import jakarta
+from bot.settings import Settings
+from bot.texts import SPEAKERS
+
+LIST_COLUMNS = ("id", "status", "display_name", "topic", "created_at", "taken_by_name", "first_reply_minutes",
+                "resolution_minutes", "rating")
+REVIEW_USER = "pengawas"
+QUERIES = {
+    "open_by_wait": {
+        "title": "Eskalasi terbuka, menurut lama menunggu",
+        "sql": (
+            "SELECT t.id, t.status, u.display_name, t.topic, t.created_at, t.taken_by_name, "
+            "ROUND((julianday('now') - julianday(t.created_at)) * 1440) AS waiting_minutes "
+            "FROM tickets t JOIN users u ON u.id = t.user_id WHERE t.status IN ('open', 'taken') "
+            "ORDER BY waiting_minutes DESC"
+        ),
+    },
+    "closed_this_week": {
+        "title": "Ditutup 7 hari terakhir, dengan waktu penanganan",
+        "sql": (
+            "SELECT t.id, u.display_name, t.topic, t.taken_by_name, t.created_at, t.closed_at, "
+            "ROUND((julianday(t.first_reply_at) - julianday(t.created_at)) * 1440, 1) AS first_reply_minutes, "
+            "ROUND((julianday(t.closed_at) - julianday(t.created_at)) * 1440, 1) AS resolution_minutes, t.rating "
+            "FROM tickets t JOIN users u ON u.id = t.user_id "
+            "WHERE t.status = 'closed' AND julianday(t.closed_at) >= julianday('now', '-7 days') ORDER BY t.closed_at DESC"
+        ),
+    },
+    "low_ratings": {
+        "title": "Penilaian rendah (tiket 1-2, jawaban tidak membantu)",
+        "sql": (
+            "SELECT 'tiket' AS jenis, id AS ref, rating AS nilai, COALESCE(taken_by_name, '') AS detail, closed_at AS waktu "
+            "FROM tickets WHERE rating <= 2 "
+            "UNION ALL SELECT 'jawaban', id, helpful, faq_id, created_at FROM ratings WHERE helpful = 0 "
+            "ORDER BY waktu DESC"
+        ),
+    },
+}
+
+
+def add_arguments(p: argparse.ArgumentParser) -> None:
+    """Options of `python -m bot review`."""
+    p.add_argument("--status", choices=["open", "taken", "closed"], help="open includes taken tickets")
+    p.add_argument("--since", help="created on or after this date (YYYY-MM-DD)")
+    p.add_argument("--until", help="created before this date (YYYY-MM-DD)")
+    p.add_argument("--staff", type=int, help="handled by this staff user id")
+    p.add_argument("--rating", type=int, choices=range(1, 6), help="rated exactly this (1-5)")
+    p.add_argument("--show", type=int, metavar="TICKET", help="print one ticket's transcript")
+    p.add_argument("--csv", metavar="FILE", help="export the filtered list as CSV ('-' for standard output)")
+    p.add_argument("--serve", action="store_true", help="serve the database read-only with Datasette")
+
+
+def run(args: argparse.Namespace, settings: Settings, out: TextIO = sys.stdout) -> int:
+    """Carry out one review request."""
+    if args.serve:
+        return serve(settings)
+    db = storage.open_database(settings.database_path)
+    if args.show is not None:
+        return show(db, args.show, out)
+    tickets = storage.list_tickets(db, args.status, args.since, args.until, args.staff, args.rating)
+    if args.csv:
+        write_csv(tickets, args.csv, out)
+        return 0
+    print(" | ".join(LIST_COLUMNS), file=out)
+    for ticket in tickets:
+        print(" | ".join("" if ticket[c] is None else str(ticket[c]) for c in LIST_COLUMNS), file=out)
+    print(f"{len(tickets)} eskalasi", file=out)
+    return 0
+
+
+def show(db: Any, ticket_id: int, out: TextIO) -> int:
+    """Print one ticket with its transcript."""
+    ticket = storage.get_ticket(db, ticket_id)
+    if ticket is None:
+        print(f"Tiket #{ticket_id} tidak ditemukan.", file=sys.stderr)
+        return 1
+    print(f"Tiket #{ticket_id} ({ticket['status']}), dibuat {jakarta(ticket['created_at'])} WIB", file=out)
+    for message in storage.ticket_transcript(db, ticket_id):
+        speaker = SPEAKERS.get(message["direction"], "Sistem")
+        print(f"[{jakarta(message['created_at'])}] {speaker}: {message['text']}", file=out)
+    return 0
+
+
+def write_csv(tickets: list[dict[str, Any]], target: str, out: TextIO) -> None:
+    """Write tickets as CSV to a file, or to standard output for '-'."""
+    columns = list(tickets[0]) if tickets else list(LIST_COLUMNS)
+    with contextlib.ExitStack() as stack:
+        handle = out if target == "-" else stack.enter_context(Path(target).open("w", newline="", encoding="utf-8"))
+        writer = csv.DictWriter(handle, fieldnames=columns)
+        writer.writeheader()
+        writer.writerows(tickets)
+
+
+def datasette_app(settings: Settings) -> Any:
+    """The review page: Datasette over the database with the ready-made queries, behind a password."""
+    from datasette.app import Datasette
+
+    storage.open_database(settings.database_path).close()  # create/upgrade the schema first
+    name = settings.database_path.stem
+    metadata = {
+        "title": "Tanya Imigrasi Bengkulu: tinjauan pengawas",
+        "databases": {name: {"queries": QUERIES}},
+    }
+    datasette = Datasette([str(settings.database_path)], metadata=metadata, settings={"allow_download": False})
+    return password_protected(datasette.app(), settings.review_password)
+
+
+Scope = MutableMapping[str, Any]
+Receive = Callable[[], Awaitable[Scope]]
+Send = Callable[[Scope], Awaitable[None]]
+AsgiApp = Callable[[Scope, Receive, Send], Awaitable[None]]
+
+
+def password_protected(app: AsgiApp, password: str) -> AsgiApp:
+    """Wrap an ASGI app in HTTP Basic authentication (user 'pengawas')."""
+    expected = "Basic " + base64.b64encode(f"{REVIEW_USER}:{password}".encode()).decode()
+
+    async def guarded(scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            headers = dict(scope.get("headers") or [])
+            given = headers.get(b"authorization", b"").decode("latin-1")
+            if not hmac.compare_digest(given, expected):
+                await send({"type": "http.response.start", "status": 401, "headers": [
+                    (b"www-authenticate", b'Basic realm="Tanya Imigrasi"'), (b"content-type", b"text/plain")]})
+                await send({"type": "http.response.body", "body": b"Login diperlukan."})
+                return
+        await app(scope, receive, send)
+
+    return guarded
+
+
+def serve(settings: Settings) -> int:
+    """Serve the review page on 127.0.0.1 until Ctrl-C."""
+    if not settings.review_password:
+        print("REVIEW_PASSWORD belum diatur: halaman tinjauan tidak dijalankan tanpa kata sandi.", file=sys.stderr)
+        return 2
+    import uvicorn
+
+    print(f"Halaman tinjauan: http://127.0.0.1:{settings.review_port}/ (pengguna: {REVIEW_USER})", file=sys.stderr)
+    uvicorn.run(datasette_app(settings), host="127.0.0.1", port=settings.review_port, log_level="warning")
+    return 0

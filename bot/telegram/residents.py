@@ -1,0 +1,193 @@
+"""Handlers for residents in private chats: commands, questions, buttons, and everything else they send."""
+
+from __future__ import annotations
+
+import functools
+import re
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update, User
+from telegram.ext import ContextTypes
+
+from actions.faq import load_catalogue, load_faq
+from bot import storage, texts
+from bot.assistant import Reply
+from bot.telegram.common import send_html, services
+from bot.telegram.escalation import escalate, relay_to_staff
+from bot.telegram.render import officer_button, reply_keyboard, to_html
+
+CATALOGUE = load_catalogue()
+current_faq = functools.lru_cache(maxsize=1)(load_faq)
+#: Topics whose answer always comes with the safe route and the offer of an officer.
+URGENT_TOPICS = frozenset({"paspor_hilang_luar_negeri", "overstay_denda", "paspor_pmi"})
+#: Words that signal detention, trafficking or non-procedural migrant work, whatever the topic.
+URGENT_WORDS = re.compile(
+    r"\b(ditahan|ditangkap|disekap|dipenjara|detained|arrested|trafficking|perdagangan orang|tppo|"
+    r"dijual|disiksa|non[- ]?prosedural|ilegal ke luar negeri|paspor (saya )?ditahan)\b",
+    re.IGNORECASE,
+)
+
+
+def sender_id(user: User) -> str:
+    """The Rasa conversation id of a Telegram user."""
+    return f"tg-{user.id}"
+
+
+def is_urgent(reply: Reply, message: str) -> bool:
+    """Whether the message needs the safe route and an officer at once."""
+    return reply.faq_id in URGENT_TOPICS or bool(URGENT_WORDS.search(message))
+
+
+async def language_of(update: Update, context: ContextTypes.DEFAULT_TYPE) -> str:
+    """The user's chosen language (Indonesian by default)."""
+    assert update.effective_user
+    return await services(context).store(storage.user_language, update.effective_user.id)
+
+
+async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Greet, say what the assistant can and cannot do, show the privacy notice and the categories."""
+    assert update.effective_user and update.effective_chat
+    await services(context).store(storage.touch_user, update.effective_user.id, update.effective_user.full_name)
+    await send_html(context.bot, update.effective_chat.id, texts.text("id", "start"), category_keyboard())
+
+
+async def topics(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Show the FAQ categories as buttons."""
+    assert update.effective_chat
+    await send_html(context.bot, update.effective_chat.id, texts.text("id", "choose_category"), category_keyboard())
+
+
+async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Explain how to use the assistant."""
+    assert update.effective_chat
+    await send_html(context.bot, update.effective_chat.id, texts.text("id", "help"))
+
+
+async def officer(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Ask for a human (/petugas)."""
+    assert update.effective_user
+    user = update.effective_user
+    await services(context).store(storage.touch_user, user.id, user.full_name)
+    await escalate(context.bot, services(context), user, await language_of(update, context), "user")
+
+
+async def language(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Offer Indonesian or English (/bahasa)."""
+    assert update.effective_chat
+    keyboard = InlineKeyboardMarkup([[
+        InlineKeyboardButton("Bahasa Indonesia", callback_data="lang:id"),
+        InlineKeyboardButton("English", callback_data="lang:en"),
+    ]])
+    await send_html(context.bot, update.effective_chat.id, texts.text("id", "choose_language"), keyboard)
+
+
+async def question(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Answer a text message, or relay it to staff while the user has an open ticket."""
+    assert update.effective_user and update.effective_message
+    await handle_text(update, context, update.effective_message.text or "")
+
+
+async def handle_text(update: Update, context: ContextTypes.DEFAULT_TYPE, message: str) -> None:
+    """Send one user message down the path: staff relay, or the assistant (with escalation when needed)."""
+    assert update.effective_user
+    user, svc = update.effective_user, services(context)
+    row = await svc.store(storage.touch_user, user.id, user.full_name)
+    ticket = await svc.store(storage.active_ticket, user.id)
+    if ticket and ticket.get("card_message_id"):
+        await relay_to_staff(context.bot, svc, ticket, user, message)
+        return
+    await svc.store(storage.log_message, user.id, "in", message)
+    reply = await svc.assistant.handle(message, sender_id(user), language=row["language"] or None)
+    await svc.store(
+        storage.log_message, user.id, "out", reply.plain_text, outcome=reply.outcome, intent=reply.intent,
+        confidence=reply.confidence, faq_id=reply.faq_id,
+    )
+    await send_html(context.bot, user.id, to_html(reply.text), reply_keyboard(reply))
+    if reply.outcome == "handoff":
+        reason = "user" if reply.intent == "human_handoff" else "assistant"
+        await escalate(context.bot, svc, user, reply.language, reason)
+    elif is_urgent(reply, message):
+        keyboard = InlineKeyboardMarkup([[officer_button(reply.language)]])
+        await send_html(context.bot, user.id, texts.text(reply.language, "urgent"), keyboard)
+
+
+async def button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Act on a resident's button: a topic, a category, a rating, the officer, a language."""
+    query = update.callback_query
+    assert query and update.effective_user
+    await query.answer()
+    kind, _, value = (query.data or "").partition(":")
+    user, svc = update.effective_user, services(context)
+    if kind == "ask":
+        await handle_text(update, context, f"/{value}")
+    elif kind == "cat" and value in CATALOGUE.categories:
+        await send_html(context.bot, user.id, texts.text("id", "choose_topic"), topic_keyboard(value))
+    elif kind == "officer":
+        await svc.store(storage.touch_user, user.id, user.full_name)
+        await escalate(context.bot, svc, user, await language_of(update, context), "button")
+    elif kind == "lang" and value in ("id", "en"):
+        await svc.store(storage.touch_user, user.id, user.full_name)
+        await svc.store(storage.set_language, user.id, value)
+        await send_html(context.bot, user.id, texts.text(value, "language_set"))
+    elif kind == "rate":
+        await rate_answer(update, context, value)
+    elif kind == "rt":
+        await rate_ticket(update, context, value)
+
+
+async def rate_answer(update: Update, context: ContextTypes.DEFAULT_TYPE, value: str) -> None:
+    """Record a helpful / not helpful rating; offer an officer after 'not helpful'."""
+    assert update.effective_user
+    faq_id, _, helpful = value.rpartition(":")
+    if faq_id not in CATALOGUE.topics or helpful not in ("0", "1"):
+        return
+    user, svc = update.effective_user, services(context)
+    await svc.store(storage.touch_user, user.id, user.full_name)
+    await svc.store(storage.rate_answer, user.id, faq_id, helpful == "1")
+    language = await language_of(update, context)
+    if helpful == "1":
+        await send_html(context.bot, user.id, texts.text(language, "thanks_rating"))
+    else:
+        keyboard = InlineKeyboardMarkup([[officer_button(language)]])
+        await send_html(context.bot, user.id, texts.text(language, "not_helpful_reply"), keyboard)
+
+
+async def rate_ticket(update: Update, context: ContextTypes.DEFAULT_TYPE, value: str) -> None:
+    """Record the 1-5 rating of a closed ticket."""
+    assert update.effective_user
+    ticket_id, _, rating = value.partition(":")
+    if not (ticket_id.isdigit() and rating in ("1", "2", "3", "4", "5")):
+        return
+    user, svc = update.effective_user, services(context)
+    if await svc.store(storage.rate_ticket, int(ticket_id), user.id, int(rating)):
+        language = await language_of(update, context)
+        await send_html(context.bot, user.id, texts.text(language, "thanks_ticket_rating", rating=rating))
+
+
+async def non_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Reply to photos, stickers, voice, documents, locations and contacts: text only, please."""
+    assert update.effective_chat
+    await send_html(context.bot, update.effective_chat.id, texts.text(await language_of(update, context), "non_text"))
+
+
+async def group_start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Commands in other groups: point to the private chat."""
+    assert update.effective_chat
+    await send_html(context.bot, update.effective_chat.id, texts.text("id", "group_only_private"))
+
+
+def category_keyboard() -> InlineKeyboardMarkup:
+    """One button per FAQ category."""
+    return InlineKeyboardMarkup(
+        [[InlineKeyboardButton(title, callback_data=f"cat:{key}")] for key, title in CATALOGUE.categories.items()]
+    )
+
+
+def topic_keyboard(category: str) -> InlineKeyboardMarkup:
+    """One button per topic of a category, titled as in the FAQ."""
+    faq = current_faq()
+    rows = [
+        [InlineKeyboardButton(faq.entries[t.id].title, callback_data=f"ask:{t.id}")]
+        for t in CATALOGUE.topics.values()
+        if t.category == category and t.id in faq.entries
+    ]
+    return InlineKeyboardMarkup(rows)

@@ -1,0 +1,308 @@
+"""End to end: the real python-telegram-bot application, real model and action server, real SQLite,
+against a fake Bot API server on 127.0.0.1."""
+
+from __future__ import annotations
+
+import argparse
+import base64
+import io
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest_asyncio
+from sqlite_utils import Database
+
+from bot import review, storage
+from bot.assistant import Assistant
+from bot.settings import Settings
+from bot.storage import Store, open_database
+from bot.telegram import build_application
+from tests.fake_telegram import FakeTelegram
+
+STAFF_CHAT = -1001234
+STAFF, OTHER_STAFF, OUTSIDER, SUPERVISOR = 5001, 5004, 5002, 5003
+RESIDENT = 7001
+
+
+def make_settings(fake: FakeTelegram, tmp_path: Path, **extra: str) -> Settings:
+    environ = {
+        "TELEGRAM_BOT_TOKEN": fake.token, "TELEGRAM_API_BASE_URL": fake.base_url, "STAFF_CHAT_ID": str(STAFF_CHAT),
+        "SUPERVISOR_USER_IDS": str(SUPERVISOR), "OFFICE_HOURS": "Mon-Sun 00:00-23:59",
+        "DATABASE_PATH": str(tmp_path / "tanya.db"), "REVIEW_PASSWORD": "rahasia-uji", **extra,
+    }
+    return Settings.load(env_file=tmp_path / "no.env", environ=environ)
+
+
+class RunningBot:
+    """The real application polling the fake server, started and stopped like `python -m bot run`."""
+
+    def __init__(self, settings: Settings, assistant: Assistant) -> None:
+        self.settings = settings
+        self.store = Store(open_database(settings.database_path))
+        self.application = build_application(settings, assistant, self.store)
+
+    async def start(self) -> None:
+        await self.application.initialize()
+        if self.application.post_init:
+            await self.application.post_init(self.application)
+        await self.application.start()
+        assert self.application.updater
+        await self.application.updater.start_polling(poll_interval=0.0, timeout=1)
+
+    async def stop(self) -> None:
+        assert self.application.updater
+        await self.application.updater.stop()
+        await self.application.stop()
+        await self.application.shutdown()
+        self.store.close()
+
+
+@pytest_asyncio.fixture
+async def fake() -> AsyncIterator[FakeTelegram]:
+    server = FakeTelegram(members={STAFF: "member", OTHER_STAFF: "administrator"})
+    await server.start()
+    yield server
+    await server.stop()
+
+
+@pytest_asyncio.fixture
+async def running(fake: FakeTelegram, tmp_path: Path, assistant: Assistant) -> AsyncIterator[RunningBot]:
+    bot = RunningBot(make_settings(fake, tmp_path), assistant)
+    await bot.start()
+    yield bot
+    await bot.stop()
+
+
+def buttons(call: Any) -> list[str]:
+    markup = call.params.get("reply_markup") or {}
+    return [b["callback_data"] for row in markup.get("inline_keyboard", []) for b in row]
+
+
+async def escalate(fake: FakeTelegram, user: int = RESIDENT) -> Any:
+    """The resident asks for an officer; return the staff card call."""
+    mark = len(fake.calls)
+    fake.user_message(user, "/petugas")
+    card = await fake.wait_for(lambda c: c.method == "sendMessage" and c.params["chat_id"] == STAFF_CHAT, start=mark)
+    await fake.wait_for_text(user, "tiket #", start=mark)
+    return card
+
+
+async def test_start_greets_with_privacy_notice_categories_and_menu(running: RunningBot, fake: FakeTelegram) -> None:
+    fake.user_message(RESIDENT, "/start")
+    call = await fake.wait_for_text(RESIDENT, "Privasi")
+    assert "Jangan kirim NIK" in call.params["text"]
+    assert buttons(call) == ["cat:paspor", "cat:visa", "cat:izin_tinggal", "cat:layanan"]
+    commands = fake.sent(method="setMyCommands")[0].params["commands"]
+    assert [c["command"] for c in commands] == ["start", "topik", "bantuan", "petugas", "bahasa"]
+
+
+async def test_question_gets_answer_with_link_and_rating_buttons(running: RunningBot, fake: FakeTelegram) -> None:
+    fake.user_message(RESIDENT, "brp biaya bikin paspor")
+    call = await fake.wait_for_text(RESIDENT, "Rp650.000")
+    assert call.params["parse_mode"] == "HTML"
+    assert "https://www.imigrasi.go.id/" in call.params["text"]
+    assert buttons(call) == ["rate:paspor_biaya:1", "rate:paspor_biaya:0", "officer"]
+
+
+async def test_browsing_topics_by_category(running: RunningBot, fake: FakeTelegram) -> None:
+    fake.user_message(RESIDENT, "/topik")
+    menu = await fake.wait_for_text(RESIDENT, "Pilih kategori")
+    fake.press(RESIDENT, RESIDENT, menu.result, "cat:visa")
+    topics = await fake.wait_for_text(RESIDENT, "Pilih topik")
+    assert "ask:visa_voa" in buttons(topics)
+    fake.press(RESIDENT, RESIDENT, topics.result, "ask:visa_voa")
+    await fake.wait_for_text(RESIDENT, "Visa on Arrival")
+
+
+async def test_not_helpful_rating_is_recorded_and_offers_officer(running: RunningBot, fake: FakeTelegram) -> None:
+    fake.user_message(RESIDENT, "alamat kantor imigrasi bengkulu dimana")
+    answer = await fake.wait_for_text(RESIDENT, "Jl. Pembangunan")
+    fake.press(RESIDENT, RESIDENT, answer.result, "rate:kantor_alamat_jam:0")
+    offer = await fake.wait_for_text(RESIDENT, "belum membantu")
+    assert buttons(offer) == ["officer"]
+    rows = list(running.store.db.table("ratings").rows)
+    assert [(r["faq_id"], r["helpful"]) for r in rows] == [("kantor_alamat_jam", 0)]
+
+
+async def test_urgent_situation_gets_safe_route_and_officer(running: RunningBot, fake: FakeTelegram) -> None:
+    fake.user_message(RESIDENT, "paspor saya hilang di malaysia")
+    urgent = await fake.wait_for_text(RESIDENT, "mungkin mendesak")
+    assert "KBRI" in urgent.params["text"]
+    assert buttons(urgent) == ["officer"]
+
+
+async def test_escalation_relay_close_and_rating(running: RunningBot, fake: FakeTelegram) -> None:
+    fake.user_message(RESIDENT, "brp biaya paspor")
+    await fake.wait_for_text(RESIDENT, "Rp650.000")
+    card = await escalate(fake)
+    assert "Tiket #1" in card.params["text"]
+    assert "Budi" in card.params["text"]
+    assert "brp biaya paspor" in card.params["text"]
+    assert "paspor_biaya" in card.params["text"]
+    assert buttons(card) == ["take:1", "close:1"]
+    card_id = card.result["message_id"]
+
+    fake.group_reply(STAFF_CHAT, STAFF, card_id, "Selamat siang, biaya e-paspor 10 tahun Rp950.000 <ya> & jelas")
+    relayed = await fake.wait_for_text(RESIDENT, "Petugas:")
+    assert "Rp950.000 &lt;ya&gt; &amp; jelas" in relayed.params["text"]
+
+    mark = len(fake.calls)
+    fake.user_message(RESIDENT, "terima kasih, kalau 5 tahun?")
+    to_staff = await fake.wait_for(lambda c: c.method == "sendMessage" and c.params["chat_id"] == STAFF_CHAT, start=mark)
+    assert "kalau 5 tahun?" in to_staff.params["text"]
+    assert to_staff.params["reply_parameters"]["message_id"] == card_id
+    fake.group_reply(STAFF_CHAT, STAFF, to_staff.result["message_id"], "5 tahun Rp650.000")
+    await fake.wait_for_text(RESIDENT, "5 tahun Rp650.000")
+
+    mark = len(fake.calls)
+    fake.press(OUTSIDER, STAFF_CHAT, card.result, "close:1", name="Bukan Petugas")
+    refused = await fake.wait_for(lambda c: c.method == "answerCallbackQuery", start=mark)
+    assert "hanya petugas" in refused.params["text"]
+    assert storage.get_ticket(running.store.db, 1)["status"] == "taken"
+
+    fake.press(STAFF, STAFF_CHAT, card.result, "close:1", name="Petugas Sari")
+    closing = await fake.wait_for_text(RESIDENT, "telah selesai")
+    assert buttons(closing) == [f"rt:1:{n}" for n in range(1, 6)]
+    fake.press(RESIDENT, RESIDENT, closing.result, "rt:1:5")
+    await fake.wait_for_text(RESIDENT, "(5/5)")
+
+    ticket = storage.get_ticket(running.store.db, 1)
+    assert (ticket["status"], ticket["rating"], ticket["taken_by"], ticket["closed_by"]) == ("closed", 5, STAFF, STAFF)
+    assert ticket["first_reply_at"] and ticket["taken_at"] and ticket["closed_at"]
+
+    mark = len(fake.calls)
+    fake.user_message(RESIDENT, "syarat paspor anak apa aja")
+    await fake.wait_for_text(RESIDENT, "Paspor anak", start=mark)
+    assert not [c for c in fake.calls[mark:] if c.method == "sendMessage" and c.params["chat_id"] == STAFF_CHAT]
+
+
+async def test_two_staff_taking_at_once_one_wins(running: RunningBot, fake: FakeTelegram) -> None:
+    card = await escalate(fake)
+    mark = len(fake.calls)
+    fake.press(STAFF, STAFF_CHAT, card.result, "take:1", name="Sari")
+    fake.press(OTHER_STAFF, STAFF_CHAT, card.result, "take:1", name="Andi")
+
+    def answers() -> list[str]:
+        return sorted(c.params.get("text", "") for c in fake.calls[mark:] if c.method == "answerCallbackQuery")
+
+    await fake.wait_for(lambda c: len(answers()) >= 2, start=mark)
+    texts = answers()
+    assert texts[0] == "Tiket #1 Anda tangani."
+    assert texts[1].startswith("Tiket #1 sudah ditangani")
+
+
+async def test_escalation_survives_a_restart(fake: FakeTelegram, tmp_path: Path, assistant: Assistant) -> None:
+    settings = make_settings(fake, tmp_path)
+    first = RunningBot(settings, assistant)
+    await first.start()
+    card = await escalate(fake)
+    await first.stop()
+
+    second = RunningBot(settings, assistant)
+    await second.start()
+    try:
+        fake.group_reply(STAFF_CHAT, STAFF, card.result["message_id"], "Halo, saya petugas setelah restart")
+        await fake.wait_for_text(RESIDENT, "setelah restart")
+        mark = len(fake.calls)
+        fake.user_message(RESIDENT, "baik pak")
+        relay = await fake.wait_for(lambda c: c.method == "sendMessage" and c.params["chat_id"] == STAFF_CHAT, start=mark)
+        assert "baik pak" in relay.params["text"]
+        assert storage.list_tickets(second.store.db) and len(storage.list_tickets(second.store.db)) == 1
+    finally:
+        await second.stop()
+
+
+async def test_undeliverable_staff_reply_is_reported_in_the_thread(running: RunningBot, fake: FakeTelegram) -> None:
+    card = await escalate(fake)
+    fake.blocked.add(RESIDENT)
+    mark = len(fake.calls)
+    fake.group_reply(STAFF_CHAT, STAFF, card.result["message_id"], "Halo?")
+    report = await fake.wait_for(
+        lambda c: c.method == "sendMessage" and c.params["chat_id"] == STAFF_CHAT and "tidak terkirim" in c.params["text"],
+        start=mark,
+    )
+    assert "blocked" in report.params["text"]
+
+
+async def test_stickers_photos_and_edits_never_crash(running: RunningBot, fake: FakeTelegram) -> None:
+    fake.user_update(RESIDENT, {"sticker": {"file_id": "s", "file_unique_id": "s", "width": 1, "height": 1,
+                                            "is_animated": False, "is_video": False, "type": "regular"}})
+    await fake.wait_for_text(RESIDENT, "hanya dapat membaca pesan teks")
+    mark = len(fake.calls)
+    resident = {"id": RESIDENT, "is_bot": False, "first_name": "B"}
+    fake.push({"edited_message": {"message_id": 1, "date": 1, "edit_date": 2, "text": "biaya paspor",
+                                  "chat": {"id": RESIDENT, "type": "private"}, "from": resident}})
+    fake.user_message(RESIDENT, "halo")
+    greeting = await fake.wait_for(lambda c: c.method == "sendMessage", start=mark)
+    assert "Halo!" in greeting.params["text"]
+
+
+async def test_supervisor_report_and_refusal(running: RunningBot, fake: FakeTelegram) -> None:
+    fake.user_message(RESIDENT, "brp biaya paspor")
+    await fake.wait_for_text(RESIDENT, "Rp650.000")
+    fake.user_message(SUPERVISOR, "/laporan")
+    report = await fake.wait_for_text(SUPERVISOR, "Laporan 7 hari")
+    assert "Pertanyaan: 1" in report.params["text"]
+    assert "Dijawab asisten: 1" in report.params["text"]
+    fake.user_message(OUTSIDER, "/laporan")
+    await fake.wait_for_text(OUTSIDER, "hanya untuk pengawas")
+
+
+def filled_database(path: Path) -> Database:
+    db = open_database(path)
+    for user in (1, 2, 3):
+        storage.touch_user(db, user, f"Warga {user}")
+        storage.log_message(db, user, "in", f"pertanyaan {user}")
+    for user in (1, 2, 3):
+        storage.create_ticket(db, user, "user", "paspor_biaya")
+    storage.record_staff_reply(db, storage.get_ticket(db, 1), STAFF, "Sari", "jawaban")
+    storage.close_ticket(db, 1, STAFF)
+    storage.rate_ticket(db, 1, 1, 2)
+    storage.take_ticket(db, 2, OTHER_STAFF, "Andi")
+    storage.rate_answer(db, 3, "paspor_biaya", helpful=False)
+    return db
+
+
+def review_args(**values: Any) -> argparse.Namespace:
+    defaults = {"status": None, "since": None, "until": None, "staff": None, "rating": None, "show": None, "csv": None,
+                "serve": False}
+    return argparse.Namespace(**{**defaults, **values})
+
+
+def test_review_lists_filters_shows_and_exports(tmp_path: Path, fake: FakeTelegram) -> None:
+    filled_database(tmp_path / "tanya.db").close()
+    settings = make_settings(fake, tmp_path)
+    out = io.StringIO()
+    assert review.run(review_args(status="open"), settings, out) == 0
+    assert out.getvalue().splitlines()[-1] == "2 eskalasi"
+    out = io.StringIO()
+    review.run(review_args(staff=STAFF, rating=2), settings, out)
+    lines = out.getvalue().splitlines()
+    assert lines[-1] == "1 eskalasi"
+    assert lines[1].startswith("1 | closed | Warga 1 | paspor_biaya")
+    out = io.StringIO()
+    review.run(review_args(show=1), settings, out)
+    assert "Warga: pertanyaan 1" in out.getvalue()
+    assert "Petugas: jawaban" in out.getvalue()
+    review.run(review_args(csv=str(tmp_path / "x.csv")), settings, io.StringIO())
+    assert (tmp_path / "x.csv").read_text().splitlines()[0].startswith("id,status,user_id")
+    assert len((tmp_path / "x.csv").read_text().splitlines()) == 4
+
+
+async def test_review_page_needs_password_and_serves_ready_made_queries(tmp_path: Path, fake: FakeTelegram) -> None:
+    filled_database(tmp_path / "tanya.db").close()
+    app = review.datasette_app(make_settings(fake, tmp_path))
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://127.0.0.1") as client:
+        assert (await client.get("/tanya/open_by_wait.json")).status_code == 401
+        auth = {"Authorization": "Basic " + base64.b64encode(b"pengawas:rahasia-uji").decode()}
+        rows = (await client.get("/tanya/open_by_wait.json?_shape=objects", headers=auth)).json()["rows"]
+        assert sorted(r["id"] for r in rows) == [2, 3]
+        closed = (await client.get("/tanya/closed_this_week.json?_shape=objects", headers=auth)).json()["rows"]
+        assert [(r["id"], r["rating"]) for r in closed] == [(1, 2)]
+        low = (await client.get("/tanya/low_ratings.json?_shape=objects", headers=auth)).json()["rows"]
+        assert sorted((r["jenis"], r["ref"]) for r in low) == [("jawaban", 1), ("tiket", 1)]
+        write = await client.post("/tanya/-/query", headers=auth, data={"sql": "DELETE FROM tickets"})
+        assert write.status_code != 200 or storage.list_tickets(Database(tmp_path / "tanya.db"))
