@@ -10,15 +10,20 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import dialogue
-from actions.faq import Faq, load_faq
+from actions.faq import Faq, LiveFaq, today_in_bengkulu
 
 FALLBACK_INTENT = "nlu_fallback"
 
 
 @functools.lru_cache(maxsize=1)
+def live_faq() -> LiveFaq:
+    """The FAQ this action server serves, reloaded when staff save a file."""
+    return LiveFaq()
+
+
 def faq_content() -> Faq:
-    """The FAQ as loaded when the action server started."""
-    return load_faq()
+    """The FAQ content to answer from right now."""
+    return live_faq().current()
 
 
 def top_intent(tracker: Tracker) -> tuple[str | None, float]:
@@ -27,6 +32,12 @@ def top_intent(tracker: Tracker) -> tuple[str | None, float]:
         if item.get("name") and item["name"] != FALLBACK_INTENT:
             return item["name"], float(item.get("confidence") or 0.0)
     return None, 0.0
+
+
+def top_guesses(tracker: Tracker, count: int = 3) -> list[tuple[str, float]]:
+    """The likeliest real intents of the latest message with their confidence."""
+    ranking = tracker.latest_message.get("intent_ranking") or []
+    return [(r["name"], round(float(r.get("confidence") or 0), 4)) for r in ranking if r.get("name") != FALLBACK_INTENT][:count]
 
 
 def language_of(tracker: Tracker) -> str:
@@ -50,6 +61,7 @@ def send(dispatcher: CollectingDispatcher, tracker: Tracker, response: dialogue.
             "intent": intent,
             "confidence": round(confidence, 4),
             "language": language,
+            "guesses": top_guesses(tracker),
         },
     )
     failures = int(tracker.get_slot("failures") or 0) + 1 if response.missed else 0
@@ -64,8 +76,12 @@ class ActionAnswerFaq(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
         language = language_of(tracker)
-        entry = faq_content().get(top_intent(tracker)[0] or "")
-        response = dialogue.answer(entry, language) if entry else dialogue.fallback(language)
+        faq = faq_content()
+        entry = faq.get(top_intent(tracker)[0] or "")
+        if entry:
+            response = dialogue.answer(entry, language, faq.notices_for(entry.id, today_in_bengkulu()))
+        else:
+            response = dialogue.fallback(language)
         return send(dispatcher, tracker, response, language)
 
 

@@ -9,7 +9,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from actions.faq import Entry, Faq
+from actions.faq import Entry, Faq, Notice
 from actions.language import detect_language
 from actions.texts import long_date, text
 
@@ -48,9 +48,9 @@ def topic_button(entry: Entry, language: str) -> tuple[str, str]:
     return entry.heading(language), f"/{entry.id}"
 
 
-def render_entry(entry: Entry, language: str) -> str:
-    """The full answer: text, official links, legal basis and review date."""
-    parts = []
+def render_entry(entry: Entry, language: str, notices: Sequence[Notice] = ()) -> str:
+    """The full answer: service notices, text, official links, legal basis and review date."""
+    parts = [f"📢 {notice.in_language(language)}" for notice in notices]
     if language == "en" and not entry.answer_en:
         parts.append(text("en", "only_indonesian"))
     parts.append(entry.text(language))
@@ -61,9 +61,9 @@ def render_entry(entry: Entry, language: str) -> str:
     return "\n\n".join(parts)
 
 
-def answer(entry: Entry, language: str) -> Response:
-    """Answer a recognised topic."""
-    return Response("answer", render_entry(entry, language), faq_id=entry.id)
+def answer(entry: Entry, language: str, notices: Sequence[Notice] = ()) -> Response:
+    """Answer a recognised topic, with the service notices that concern it."""
+    return Response("answer", render_entry(entry, language, notices), faq_id=entry.id)
 
 
 def clarify(

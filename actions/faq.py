@@ -6,17 +6,27 @@ Pure Python (no Rasa import), so staff tools, the bot and the tests use it direc
 from __future__ import annotations
 
 import datetime as dt
+import logging
+import os
 import re
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
+from zoneinfo import ZoneInfo
 
 import yaml
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
-FAQ_DIR = PROJECT_ROOT / "faq"
+#: The FAQ folder; TANYA_FAQ_DIR points a process (e.g. the action server in a test) elsewhere.
+FAQ_DIR = Path(os.environ.get("TANYA_FAQ_DIR") or PROJECT_ROOT / "faq")
+#: Service notices live beside the entries, in this file of faq/.
+NOTICES_FILE = "pemberitahuan.yml"
+MAX_NOTICE_CHARS = 400
+#: Entries not reviewed for this many days are listed as stale (about 6 months).
+STALE_AFTER_DAYS = 183
 #: A copy of ../shared/faq-catalogue.yml (a test keeps the two identical), so a clone runs alone.
 CATALOGUE_PATH = Path(__file__).resolve().parent / "faq-catalogue.yml"
 
@@ -28,6 +38,7 @@ ALLOWED_TAGS = ("b", "i")
 REQUIRED_FIELDS = ("id", "title", "answer", "links", "reviewed", "examples")
 OFFICIAL_DOMAIN_SUFFIX = ".go.id"
 
+logger = logging.getLogger(__name__)
 _TAG_RE = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9]*)[^<>]*>")
 
 
@@ -88,16 +99,54 @@ class Problem:
         return f"{self.path}:{self.line}: {self.message}"
 
 
+@dataclass(frozen=True)
+class Notice:
+    """A short service notice shown above the answers of some topics (and on /start) while valid."""
+
+    text: str
+    start: dt.date
+    until: dt.date
+    topics: tuple[str, ...] = ()
+    on_start: bool = False
+    text_en: str = ""
+
+    def active(self, today: dt.date) -> bool:
+        """Whether the notice is shown today."""
+        return self.start <= today <= self.until
+
+    def in_language(self, language: str) -> str:
+        """The notice in the language asked for, Indonesian when no English text exists."""
+        return self.text_en if language == "en" and self.text_en else self.text
+
+
 @dataclass
 class Faq:
-    """All FAQ entries by id, with the problems found while loading them."""
+    """All FAQ entries by id and the service notices, with the problems found while loading them."""
 
     entries: dict[str, Entry] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
+    notices: list[Notice] = field(default_factory=list)
 
     def get(self, faq_id: str) -> Entry | None:
         """Return the entry with this id, or None."""
         return self.entries.get(faq_id)
+
+    def notices_for(self, faq_id: str | None, today: dt.date) -> list[Notice]:
+        """Notices shown today above this topic's answer (or on /start when faq_id is None)."""
+        return [
+            n for n in self.notices
+            if n.active(today) and ((faq_id is None and n.on_start) or (faq_id is not None and faq_id in n.topics))
+        ]
+
+    def stale(self, today: dt.date, days: int = STALE_AFTER_DAYS) -> list[Entry]:
+        """Entries whose review date is older than the given number of days, oldest first."""
+        limit = today - dt.timedelta(days=days)
+        return sorted((e for e in self.entries.values() if e.reviewed < limit), key=lambda e: e.reviewed)
+
+
+def today_in_bengkulu() -> dt.date:
+    """Today's date in Asia/Jakarta time (Bengkulu's), which notices and review dates use."""
+    return dt.datetime.now(ZoneInfo("Asia/Jakarta")).date()
 
 
 def load_catalogue(path: Path = CATALOGUE_PATH) -> Catalogue:
@@ -147,10 +196,13 @@ def load_faq(
 ) -> Faq:
     """Load every faq/*.yml file and check it against the catalogue and the content rules."""
     catalogue = catalogue or load_catalogue()
-    today = today or dt.date.today()
+    today = today or today_in_bengkulu()
     faq = Faq()
     example_owner: dict[str, str] = {}
     for path in sorted(faq_dir.glob("*.yml")):
+        if path.name == NOTICES_FILE:
+            faq.notices = _read_notices(path, faq, catalogue)
+            continue
         for entry, lines in _read_file(path, faq):
             problems = _check_entry(entry, lines, path, catalogue, today)
             problems += _check_duplicates(entry, lines, path, faq, example_owner)
@@ -187,7 +239,10 @@ def _read_file(path: Path, faq: Faq) -> Iterable[tuple[Entry, dict[str, int]]]:
             faq.problems.append(Problem(str(path), entry_line, "entri harus berupa pasangan kunci: nilai"))
             continue
         lines = {"": entry_line}
-        lines.update({key.value: key.start_mark.line + 1 for key, _ in item_node.value})
+        for key, value in item_node.value:
+            lines[key.value] = key.start_mark.line + 1
+            if isinstance(value, yaml.SequenceNode):
+                lines.update({f"{key.value}.{i}": v.start_mark.line + 1 for i, v in enumerate(value.value)})
         yield _entry_from(item, path, entry_line), lines
 
 
@@ -239,7 +294,9 @@ def _check_entry(
         if length > MAX_ANSWER_CHARS:
             problems.append(at(key, f"{key} terlalu panjang ({length} karakter, maksimal {MAX_ANSWER_CHARS}) untuk layar ponsel"))
         problems.extend(at(key, f"{key}: {p}") for p in markup_problems(markup))
-    problems.extend(at("links", p) for p in filter(None, map(link_problem, entry.links)))
+    for number, url in enumerate(entry.links):
+        if problem := link_problem(url):
+            problems.append(at(f"links.{number}" if f"links.{number}" in lines else "links", problem))
     if "reviewed" in lines and entry.reviewed == dt.date.min:
         problems.append(at("reviewed", "tanggal 'reviewed' harus berformat TTTT-BB-HH, misalnya 2025-03-01"))
     elif entry.reviewed > today:
@@ -269,3 +326,93 @@ def _check_duplicates(
             problems.append(Problem(str(path), lines.get("examples", lines[""]),
                                     f"contoh {example!r} juga menjadi contoh topik {owner!r}"))
     return problems
+
+
+def _read_notices(path: Path, faq: Faq, catalogue: Catalogue) -> list[Notice]:
+    """Read and check the service notices file."""
+    text = path.read_text(encoding="utf-8")
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        data = yaml.safe_load(text) or []
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        faq.problems.append(Problem(str(path), mark.line + 1 if mark else 0, f"format YAML rusak: {exc}"))
+        return []
+    if not isinstance(data, list) or (data and not isinstance(node, yaml.SequenceNode)):
+        faq.problems.append(Problem(str(path), 1, "berkas pemberitahuan harus berisi daftar (setiap item diawali '- text:')"))
+        return []
+    notices = []
+    for item, item_node in zip(data, node.value if node else [], strict=True):
+        line = item_node.start_mark.line + 1
+        problems = _notice_problems(item, catalogue)
+        faq.problems.extend(Problem(str(path), line, f"pemberitahuan: {p}") for p in problems)
+        if not problems:
+            notices.append(Notice(
+                text=str(item["text"]).strip(), start=item["from"], until=item["until"],
+                topics=tuple(item.get("topics") or ()), on_start=bool(item.get("on_start")),
+                text_en=str(item.get("text_en") or "").strip(),
+            ))
+    return notices
+
+
+def _notice_problems(item: Any, catalogue: Catalogue) -> list[str]:
+    """Explain what is wrong with one notice."""
+    if not isinstance(item, dict):
+        return ["setiap pemberitahuan harus berupa pasangan kunci: nilai"]
+    problems = [f"kolom wajib {key!r} tidak ada atau kosong" for key in ("text", "from", "until") if not item.get(key)]
+    for key in ("from", "until"):
+        if item.get(key) and not isinstance(item[key], dt.date):
+            problems.append(f"tanggal {key!r} harus berformat TTTT-BB-HH")
+    if isinstance(item.get("from"), dt.date) and isinstance(item.get("until"), dt.date) and item["until"] < item["from"]:
+        problems.append("tanggal 'until' lebih awal dari 'from'")
+    topics = item.get("topics") or []
+    if not isinstance(topics, list):
+        problems.append("'topics' harus berupa daftar id topik")
+    else:
+        problems += [f"topik {t!r} tidak ada di katalog" for t in topics if t not in catalogue.topics]
+    if not topics and not item.get("on_start"):
+        problems.append("isi 'topics' atau 'on_start: true' agar pemberitahuan tampil")
+    for key in ("text", "text_en"):
+        value = str(item.get(key) or "")
+        if len(visible_text(value)) > MAX_NOTICE_CHARS:
+            problems.append(f"{key} terlalu panjang (maksimal {MAX_NOTICE_CHARS} karakter)")
+        problems += [f"{key}: {p}" for p in markup_problems(value)]
+    return problems
+
+
+def files_signature(faq_dir: Path) -> tuple[tuple[str, int, int], ...]:
+    """Names, sizes and modification times of the FAQ files: changes when staff save a file."""
+    return tuple(
+        (p.name, p.stat().st_size, p.stat().st_mtime_ns) for p in sorted(faq_dir.glob("*.yml")) if p.is_file()
+    )
+
+
+class LiveFaq:
+    """The FAQ as served: reloaded when its files change, keeping the last valid content if a reload fails."""
+
+    def __init__(self, faq_dir: Path | None = None, check_every: float = 1.0) -> None:
+        self.faq_dir = faq_dir or FAQ_DIR
+        self.check_every = check_every
+        self._faq = load_faq(self.faq_dir)
+        self._signature = files_signature(self.faq_dir)
+        self._checked = time.monotonic()
+        self.last_problems: list[Problem] = list(self._faq.problems)
+
+    def current(self) -> Faq:
+        """The content to serve now (checking the files at most once per check_every seconds)."""
+        if time.monotonic() - self._checked >= self.check_every:
+            self._checked = time.monotonic()
+            signature = files_signature(self.faq_dir)
+            if signature != self._signature:
+                self._signature = signature
+                self._reload()
+        return self._faq
+
+    def _reload(self) -> None:
+        fresh = load_faq(self.faq_dir)
+        self.last_problems = list(fresh.problems)
+        if fresh.problems:
+            logger.error("FAQ reload refused, still serving the previous content:\n%s", "\n".join(map(str, fresh.problems)))
+            return
+        self._faq = fresh
+        logger.info("FAQ reloaded: %d entries, %d notices", len(fresh.entries), len(fresh.notices))

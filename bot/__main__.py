@@ -25,9 +25,11 @@ def parser() -> argparse.ArgumentParser:
     ask.add_argument("--jsonl", action="store_true", required=True, help="print one JSON object per line")
     train = commands.add_parser("train", help="train the model when the data changed")
     train.add_argument("--force", action="store_true", help="train even when the model is current")
-    from bot.review import add_arguments
+    from bot import faq_tools, report, review
 
-    add_arguments(commands.add_parser("review", help="review escalations: list, --show, --csv, --serve"))
+    review.add_arguments(commands.add_parser("review", help="review escalations: list, --show, --csv, --serve"))
+    faq_tools.add_arguments(commands.add_parser("faq", help="staff tools: check, preview ID, reload, unanswered"))
+    report.add_arguments(commands.add_parser("report", help="performance report with charts (HTML, PNG, CSV)"))
     return root
 
 
@@ -89,6 +91,20 @@ def cmd_review(args: argparse.Namespace, settings: Settings) -> int:
     return run(args, settings)
 
 
+def cmd_faq(args: argparse.Namespace, settings: Settings) -> int:
+    """Check, preview or reload the FAQ, or work through unanswered questions."""
+    from bot.faq_tools import run
+
+    return run(args, settings)
+
+
+def cmd_report(args: argparse.Namespace, settings: Settings) -> int:
+    """Write the supervisors' performance report for a period."""
+    from bot.report import run
+
+    return run(args, settings)
+
+
 def with_assistant(work: Callable[[Any], Coroutine[Any, Any, Any]]) -> int:
     """Train if needed, start the assistant, run the work, and stop everything afterwards."""
     from bot.assistant import Assistant
@@ -122,6 +138,8 @@ COMMANDS: dict[str, Callable[[argparse.Namespace, Settings], int]] = {
     "ask": cmd_ask,
     "train": cmd_train,
     "review": cmd_review,
+    "faq": cmd_faq,
+    "report": cmd_report,
 }
 
 if __name__ == "__main__":

@@ -45,6 +45,8 @@ class Reply:
     suggestions: tuple[str, ...] = ()
     buttons: tuple[tuple[str, str], ...] = ()
     language: str = "id"
+    #: The likeliest intents with their confidence (for staff reviewing unanswered questions).
+    guesses: tuple[tuple[str, float], ...] = ()
 
     @property
     def plain_text(self) -> str:
@@ -86,6 +88,7 @@ def reply_from_messages(messages: list[dict[str, Any]]) -> Reply:
         suggestions=tuple(payload.get("suggestions") or ()),
         buttons=tuple(buttons),
         language=payload.get("language") or "id",
+        guesses=tuple((g[0], float(g[1])) for g in payload.get("guesses") or ()),
     )
 
 
@@ -98,9 +101,10 @@ def clean_input(message: str) -> str:
 class Assistant:
     """The trained Rasa model plus its action server, started and stopped together."""
 
-    def __init__(self, model_path: Path, normalizer: Normalizer | None = None) -> None:
+    def __init__(self, model_path: Path, normalizer: Normalizer | None = None, faq_dir: Path | None = None) -> None:
         self.model_path = model_path
         self.normalize = normalizer or Normalizer.load()
+        self.faq_dir = faq_dir
         self._server: subprocess.Popen[bytes] | None = None
         self._agent: Any = None
         self.action_url = ""
@@ -111,9 +115,14 @@ class Assistant:
         self.action_url = f"http://{LOCALHOST}:{port}"
         if not self.model_path.is_file():
             raise FileNotFoundError(f"model {self.model_path} not found; run `python -m bot train`")
-        self._server = start_action_server(port)
+        self._server = start_action_server(port, self.faq_dir)
         self._agent = await load_agent(self.model_path, f"{self.action_url}/webhook")
         await asyncio.to_thread(wait_until_healthy, self.action_url, self._server)
+
+    async def swap_model(self, model_path: Path) -> None:
+        """Load another model and switch to it; the old one answers until the new one is ready."""
+        agent = await load_agent(model_path, f"{self.action_url}/webhook")
+        self._agent, self.model_path = agent, model_path
 
     async def stop(self) -> None:
         """Stop the action server."""
@@ -157,9 +166,11 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def start_action_server(port: int) -> subprocess.Popen[bytes]:
+def start_action_server(port: int, faq_dir: Path | None = None) -> subprocess.Popen[bytes]:
     """Run the rasa_sdk action server for the actions package, bound to localhost only."""
     env = dict(os.environ, SANIC_HOST=LOCALHOST, PYTHONPATH=str(ROOT))
+    if faq_dir is not None:
+        env["TANYA_FAQ_DIR"] = str(faq_dir)
     command = [sys.executable, "-m", "rasa_sdk", "--actions", "actions", "--port", str(port), "--quiet"]
     return subprocess.Popen(command, cwd=ROOT, env=env, stdout=sys.stderr, stderr=sys.stderr)
 

@@ -22,6 +22,8 @@ SETTINGS: dict[str, tuple[str, str]] = {
     "WEBHOOK_PORT": ("8443", "Local port the webhook listener binds to (on 127.0.0.1, behind a reverse proxy)."),
     "REVIEW_PASSWORD": ("", "Password for the supervisors' review page (python -m bot review --serve); required to serve it."),
     "REVIEW_PORT": ("8001", "Port of the review page, bound to 127.0.0.1."),
+    "FAQ_STALE_DAYS": ("183", "FAQ entries not reviewed for this many days are listed as needing review (about 6 months)."),
+    "COMPLAINT_RESPONSE_DAYS": ("5", "Working days within which residents are told to expect a response to a complaint."),
     "LOG_LEVEL": ("INFO", "Logging level: DEBUG, INFO, WARNING or ERROR."),
 }
 
@@ -73,6 +75,8 @@ class Settings:
     webhook_port: int
     review_password: str
     review_port: int
+    faq_stale_days: int
+    complaint_response_days: int
     log_level: str
 
     @classmethod
@@ -99,5 +103,7 @@ class Settings:
             webhook_port=_int("WEBHOOK_PORT", v["WEBHOOK_PORT"]),
             review_password=v["REVIEW_PASSWORD"],
             review_port=_int("REVIEW_PORT", v["REVIEW_PORT"]),
+            faq_stale_days=_int("FAQ_STALE_DAYS", v["FAQ_STALE_DAYS"]),
+            complaint_response_days=_int("COMPLAINT_RESPONSE_DAYS", v["COMPLAINT_RESPONSE_DAYS"]),
             log_level=v["LOG_LEVEL"].upper(),
         )

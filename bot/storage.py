@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import functools
+import json
 import sqlite3
 import statistics
 from collections.abc import Callable, Iterable
@@ -18,7 +19,9 @@ from typing import Any, TypeVar
 
 from sqlite_utils import Database
 
-SCHEMA_VERSION = 1
+from bot.privacy import mask
+
+SCHEMA_VERSION = 2
 TICKET_OPEN, TICKET_TAKEN, TICKET_CLOSED = "open", "taken", "closed"
 ACTIVE = (TICKET_OPEN, TICKET_TAKEN)
 
@@ -71,6 +74,22 @@ def migrate(db: Database) -> None:
         )
         db.table("messages").create_index(["user_id", "created_at"], if_not_exists=True)
         db.table("tickets").create_index(["status", "created_at"], if_not_exists=True)
+    if version < 2:
+        db.table("tickets").add_column("kind", str, not_null_default="chat")
+        db.table("tickets").add_column("card_chat_id", int)
+        db.table("unanswered").create(
+            {"id": int, "user_id": int, "text": str, "reason": str, "guesses": str, "created_at": str, "added_to": str},
+            pk="id", if_not_exists=True,
+        )
+        db.table("complaints").create(
+            {"ticket_id": int, "category": str, "what": str, "when_text": str, "where_text": str, "contact": str,
+             "misconduct": int, "created_at": str},
+            pk="ticket_id", foreign_keys=[("ticket_id", "tickets", "id")], if_not_exists=True,
+        )
+        db.table("skm").create(
+            {"id": int, "ticket_id": int, "element": str, "score": int, "created_at": str},
+            pk="id", foreign_keys=[("ticket_id", "tickets", "id")], if_not_exists=True,
+        )
     db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
 
 
@@ -89,8 +108,8 @@ def set_language(db: Database, user_id: int, language: str) -> None:
 
 
 def log_message(db: Database, user_id: int, direction: str, text: str, **fields: Any) -> int:
-    """Store one message of a conversation; direction is 'in', 'out', 'staff' or 'system'."""
-    row = {"user_id": user_id, "direction": direction, "text": text, "created_at": now(), **fields}
+    """Store one message of a conversation, masked; direction is 'in', 'out', 'staff' or 'system'."""
+    row = {"user_id": user_id, "direction": direction, "text": mask(text), "created_at": now(), **fields}
     return int(db.table("messages").insert(row).last_pk or 0)
 
 
@@ -143,7 +162,7 @@ def get_ticket(db: Database, ticket_id: int) -> dict[str, Any] | None:
 
 def set_card(db: Database, ticket_id: int, chat_id: int, message_id: int) -> None:
     """Remember the staff-group card of a ticket (replies to it reach the ticket)."""
-    db.table("tickets").update(ticket_id, {"card_message_id": message_id})
+    db.table("tickets").update(ticket_id, {"card_message_id": message_id, "card_chat_id": chat_id})
     add_relay(db, chat_id, message_id, ticket_id)
 
 
@@ -286,7 +305,7 @@ def list_tickets(
             where.append(clause)
             params.append(value)
     condition = " AND ".join(where)  # fixed clauses only; every value is a parameter
-    sql = f"SELECT {TICKET_COLUMNS} FROM tickets t JOIN users u ON u.id = t.user_id WHERE {condition} ORDER BY t.id"  # noqa: S608
+    sql = f"SELECT {TICKET_COLUMNS} FROM tickets t JOIN users u ON u.id = t.user_id WHERE {condition} ORDER BY t.id"
     cursor = db.execute(sql, params)
     names = [d[0] for d in cursor.description]
     return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
@@ -303,3 +322,86 @@ def ticket_transcript(db: Database, ticket_id: int) -> list[dict[str, Any]]:
         [ticket["user_id"], ticket["created_at"], ticket["closed_at"], ticket["closed_at"]],
     ).fetchall()
     return [{"direction": d, "text": t, "created_at": c} for d, t, c in rows]
+
+
+def record_unanswered(db: Database, user_id: int, text: str, reason: str, guesses: Iterable[tuple[str, float]]) -> None:
+    """Remember a message the assistant could not answer confidently (masked), with its top guesses."""
+    db.table("unanswered").insert({
+        "user_id": user_id, "text": mask(text), "reason": reason, "created_at": now(),
+        "guesses": json.dumps([[name, round(conf, 3)] for name, conf in guesses]),
+    })
+
+
+def last_question(db: Database, user_id: int) -> str | None:
+    """The user's latest message to the assistant."""
+    row = db.execute(
+        "SELECT text FROM messages WHERE user_id = ? AND direction = 'in' ORDER BY id DESC LIMIT 1", [user_id]
+    ).fetchone()
+    return row[0] if row else None
+
+
+def open_unanswered(db: Database) -> list[dict[str, Any]]:
+    """Unanswered messages not yet added to a topic, oldest first."""
+    return [dict(r) for r in db.table("unanswered").rows_where("added_to IS NULL", order_by="id")]
+
+
+def mark_added(db: Database, ids: Iterable[int], topic: str) -> None:
+    """Record that these unanswered messages became example questions of a topic."""
+    for unanswered_id in ids:
+        db.table("unanswered").update(unanswered_id, {"added_to": topic})
+
+
+def _rows(db: Database, sql: str, params: Iterable[Any]) -> list[tuple[Any, ...]]:
+    return [tuple(row) for row in db.execute(sql, list(params)).fetchall()]
+
+
+PERIOD = "julianday({column}) >= julianday(?) AND julianday({column}) < julianday(?)"
+LOCAL_DAY = "date({column}, '+7 hours')"  # Asia/Jakarta has no daylight saving
+
+
+def report_figures(db: Database, since: str, until: str) -> dict[str, Any]:
+    """Every figure of the performance report for [since, until), computed by SQL."""
+    period = [since, until]
+    messages_in = PERIOD.format(column="created_at")
+    return {
+        "questions_per_day": _rows(db, f"SELECT {LOCAL_DAY.format(column='created_at')} AS day, COUNT(*) FROM messages "
+                                       f"WHERE direction = 'in' AND {messages_in} GROUP BY day ORDER BY day", period),
+        "outcomes": dict(_rows(db, "SELECT CASE WHEN outcome = 'answer' THEN 'dijawab asisten' "
+                                   "WHEN outcome = 'handoff' THEN 'diteruskan ke petugas' ELSE 'belum terjawab' END AS kind, "
+                                   f"COUNT(*) FROM messages WHERE direction = 'out' AND {messages_in} GROUP BY kind", period)),
+        "escalations": _rows(db, "SELECT COUNT(*) FROM tickets WHERE kind = 'chat' AND " + messages_in, period)[0][0],
+        "top_topics": _rows(db, f"SELECT faq_id, COUNT(*) AS n FROM messages WHERE outcome = 'answer' AND {messages_in} "
+                                "GROUP BY faq_id ORDER BY n DESC, faq_id LIMIT 10", period),
+        "helpful_by_week": _rows(db, "SELECT strftime('%Y-%W', created_at, '+7 hours') AS week, AVG(helpful), COUNT(*) "
+                                     f"FROM ratings WHERE {messages_in} GROUP BY week ORDER BY week", period),
+        "ticket_rating_by_week": _rows(db, "SELECT strftime('%Y-%W', created_at, '+7 hours') AS week, AVG(rating), COUNT(*) "
+                                           f"FROM tickets WHERE rating IS NOT NULL AND {messages_in} GROUP BY week ORDER BY week",
+                                       period),
+        "ticket_times": _rows(db, "SELECT created_at, (julianday(first_reply_at) - julianday(created_at)) * 86400, "
+                                  "(julianday(closed_at) - julianday(created_at)) * 86400 "
+                                  f"FROM tickets WHERE {messages_in} ORDER BY id", period),
+        "complaints": _rows(db, "SELECT c.category, COUNT(*) FROM complaints c "
+                                f"WHERE {PERIOD.format(column='c.created_at')} GROUP BY c.category ORDER BY c.category", period),
+        "skm": _rows(db, f"SELECT element, AVG(score), COUNT(*) FROM skm WHERE {messages_in} GROUP BY element", period),
+    }
+
+
+def create_complaint(db: Database, user_id: int, data: dict[str, Any]) -> dict[str, Any]:
+    """Open a complaint ticket with its SP4N-LAPOR! details (masked)."""
+    created = now()
+    pk = db.table("tickets").insert({
+        "user_id": user_id, "status": TICKET_OPEN, "reason": "complaint", "kind": "complaint",
+        "topic": data.get("category"), "created_at": created,
+    }).last_pk
+    db.table("complaints").insert({
+        "ticket_id": pk, "category": data.get("category"), "what": mask(data.get("what", "")),
+        "when_text": mask(data.get("when", "")), "where_text": mask(data.get("where", "")),
+        "contact": mask(data.get("contact", "")), "misconduct": int(bool(data.get("misconduct"))), "created_at": created,
+    })
+    return dict(db.table("tickets").get(int(pk or 0)))
+
+
+def record_skm(db: Database, ticket_id: int, element: str, score: int) -> None:
+    """Store (or correct) one SKM element score for a ticket."""
+    db.execute("DELETE FROM skm WHERE ticket_id = ? AND element = ?", [ticket_id, element])
+    db.table("skm").insert({"ticket_id": ticket_id, "element": element, "score": score, "created_at": now()})

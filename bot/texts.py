@@ -106,6 +106,42 @@ TEXTS: dict[str, dict[str, str]] = {
         "reason_user": "diminta warga",
         "reason_assistant": "asisten tidak memahami",
         "reason_button": "lewat tombol",
+        "complaint_start": (
+            "<b>Pengaduan, aspirasi atau permintaan informasi</b> (kategori SP4N-LAPOR!). Pilih jenisnya. "
+            "Ketik /batal kapan saja untuk membatalkan."
+        ),
+        "complaint_pengaduan": "Pengaduan",
+        "complaint_informasi": "Permintaan informasi",
+        "complaint_aspirasi": "Aspirasi",
+        "complaint_what": "Ceritakan apa yang terjadi atau apa yang Anda sampaikan (jangan tulis NIK atau nomor paspor).",
+        "complaint_when": "Kapan kejadiannya? (misalnya: 3 November 2026 pukul 10.00)",
+        "complaint_where": "Di mana? (misalnya: loket paspor Kantor Imigrasi Bengkulu)",
+        "complaint_contact": "Kontak yang dapat dihubungi (opsional). Ketik - untuk melewati; kami juga membalas di chat ini.",
+        "complaint_misconduct": "Apakah ini tentang perilaku petugas, calo, atau pungutan liar?",
+        "yes": "Ya",
+        "no": "Tidak",
+        "complaint_done": (
+            "Terima kasih. Laporan Anda tercatat dengan nomor tiket <b>#{ticket}</b> dan akan ditindaklanjuti; "
+            "kami upayakan tanggapan dalam {days} hari kerja, di chat ini. Anda juga dapat menyampaikannya melalui "
+            "SP4N-LAPOR! di https://www.lapor.go.id/."
+        ),
+        "complaint_cancelled": "Pengaduan dibatalkan. Silakan tulis pertanyaan Anda kapan saja.",
+        "complaint_card": (
+            "📣 <b>Tiket #{ticket}: {category}</b>{restricted}\nWarga: {name}\nDibuat: {created} WIB\n\n"
+            "<b>Apa:</b> {what}\n<b>Kapan:</b> {when}\n<b>Di mana:</b> {where}\n<b>Kontak:</b> {contact}\n\n"
+            "Balas (reply) pesan ini untuk menjawab warga."
+        ),
+        "complaint_restricted": " — perilaku petugas/calo/pungli, hanya untuk pengawas",
+        "complaint_button": "📣 Ajukan pengaduan",
+        "skm_offer": (
+            "Bersediakah Anda mengisi Survei Kepuasan Masyarakat singkat (9 pertanyaan, skala 1-4)? "
+            "Jawaban Anda membantu kami memperbaiki layanan."
+        ),
+        "skm_yes": "Isi survei",
+        "skm_no": "Tidak, terima kasih",
+        "skm_question": "({number}/9) {element}: bagaimana penilaian Anda?",
+        "skm_skip": "Tidak berlaku",
+        "skm_thanks": "Terima kasih telah mengisi survei kepuasan.",
         "report": (
             "<b>Laporan 7 hari terakhir</b>\n"
             "Pertanyaan: {questions}\nDijawab asisten: {answered}\nDiteruskan ke petugas: {escalated}\n"

@@ -190,6 +190,9 @@ class FakeTelegram:
             return dict(await request.json())
         params: dict[str, Any] = {}
         for key, value in (await request.post()).items():
+            if hasattr(value, "file"):
+                params[key] = value
+                continue
             try:
                 params[key] = json.loads(str(value))
             except ValueError:
@@ -234,6 +237,18 @@ class FakeTelegram:
         if params.get("parse_mode") == "HTML" and (problem := html_problem(text)):
             return self._error(400, f"Bad Request: can't parse entities: {problem}")
         call.result = self._message(params, text)
+        return self._ok(call.result)
+
+    def _sendPhoto(self, params: dict[str, Any], call: Call) -> web.Response:
+        photo = params.get("photo")
+        data = getattr(photo, "file", None)
+        body = data.read() if data else b""
+        call.params["photo_bytes"] = body
+        if not body.startswith(b"\x89PNG\r\n\x1a\n"):
+            return self._error(400, "Bad Request: photo is not a valid image")
+        call.result = {**self._message(params, ""), "photo": [{"file_id": "p", "file_unique_id": "p", "width": 700,
+                                                                 "height": 350}]}
+        del call.result["text"]
         return self._ok(call.result)
 
     def _editMessageText(self, params: dict[str, Any], call: Call) -> web.Response:

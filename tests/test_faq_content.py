@@ -69,7 +69,7 @@ def test_valid_entry_has_no_problem(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("change", "expected"),
     [
-        (("https://www.imigrasi.go.id/", "https://imigrasibengkulu.id/"), "paspor.yml:8: tautan"),
+        (("https://www.imigrasi.go.id/", "https://imigrasibengkulu.id/"), "paspor.yml:9: tautan"),
         (("id: paspor_biaya", "id: paspor_murah"), "paspor.yml:1: id 'paspor_murah' tidak ada di katalog"),
         (("<b>Tarif</b>", "<b>Tarif"), "paspor.yml:4: answer: <b> dibuka tetapi tidak ditutup"),
         (("<b>Tarif</b>", "<script>x</script>"), "paspor.yml:4: answer: markup '<script>' tidak dikenal"),

@@ -95,7 +95,7 @@ async def test_start_greets_with_privacy_notice_categories_and_menu(running: Run
     assert "Jangan kirim NIK" in call.params["text"]
     assert buttons(call) == ["cat:paspor", "cat:visa", "cat:izin_tinggal", "cat:layanan"]
     commands = fake.sent(method="setMyCommands")[0].params["commands"]
-    assert [c["command"] for c in commands] == ["start", "topik", "bantuan", "petugas", "bahasa"]
+    assert [c["command"] for c in commands] == ["start", "topik", "bantuan", "petugas", "bahasa", "pengaduan"]
 
 
 async def test_question_gets_answer_with_link_and_rating_buttons(running: RunningBot, fake: FakeTelegram) -> None:
@@ -306,3 +306,77 @@ async def test_review_page_needs_password_and_serves_ready_made_queries(tmp_path
         assert sorted((r["jenis"], r["ref"]) for r in low) == [("jawaban", 1), ("tiket", 1)]
         write = await client.post("/tanya/-/query", headers=auth, data={"sql": "DELETE FROM tickets"})
         assert write.status_code != 200 or storage.list_tickets(Database(tmp_path / "tanya.db"))
+
+
+async def complain(fake: FakeTelegram, misconduct: bool) -> None:
+    mark = len(fake.calls)
+    fake.user_message(RESIDENT, "/pengaduan")
+    menu = await fake.wait_for_text(RESIDENT, "SP4N-LAPOR", start=mark)
+    assert buttons(menu) == ["cp:pengaduan", "cp:informasi", "cp:aspirasi"]
+    fake.press(RESIDENT, RESIDENT, menu.result, "cp:pengaduan")
+    await fake.wait_for_text(RESIDENT, "Ceritakan apa yang terjadi", start=mark)
+    for answer, next_question in (
+        ("Ada orang menawarkan paspor cepat bayar 2 juta, NIK saya 3171234567890001", "Kapan"),
+        ("3 November 2026 pukul 10", "Di mana"),
+        ("depan kantor imigrasi", "Kontak"),
+        ("-", "perilaku petugas"),
+    ):
+        fake.user_message(RESIDENT, answer)
+        question = await fake.wait_for_text(RESIDENT, next_question, start=mark)
+    fake.press(RESIDENT, RESIDENT, question.result, "cm:1" if misconduct else "cm:0")
+    done = await fake.wait_for_text(RESIDENT, "nomor tiket", start=mark)
+    assert "5 hari kerja" in done.params["text"]
+    assert "lapor.go.id" in done.params["text"]
+
+
+async def test_complaint_goes_to_the_staff_group_and_counts_separately(running: RunningBot, fake: FakeTelegram) -> None:
+    await complain(fake, misconduct=False)
+    card = await fake.wait_for(lambda c: c.method == "sendMessage" and c.params["chat_id"] == STAFF_CHAT)
+    assert "Tiket #1: Pengaduan" in card.params["text"]
+    assert "bayar 2 juta" in card.params["text"]
+    assert "[NIK/KK]" in card.params["text"]
+    assert "3171234567890001" not in card.params["text"]
+    ticket = storage.get_ticket(running.store.db, 1)
+    assert (ticket["kind"], ticket["reason"]) == ("complaint", "complaint")
+    stored = running.store.db.table("complaints").get(1)
+    assert "[NIK/KK]" in stored["what"]
+    assert stored["misconduct"] == 0
+
+
+async def test_misconduct_complaint_goes_only_to_supervisors(running: RunningBot, fake: FakeTelegram) -> None:
+    await complain(fake, misconduct=True)
+    card = await fake.wait_for_text(SUPERVISOR, "hanya untuk pengawas")
+    assert not fake.sent(STAFF_CHAT)
+    fake.user_message(RESIDENT, "tolong ditindaklanjuti")
+    relay = await fake.wait_for_text(SUPERVISOR, "tolong ditindaklanjuti")
+    assert relay.params["reply_parameters"]["message_id"] == card.result["message_id"]
+
+
+async def test_survey_after_closing_feeds_the_skm_index(running: RunningBot, fake: FakeTelegram) -> None:
+    card = await escalate(fake)
+    fake.press(STAFF, STAFF_CHAT, card.result, "close:1", name="Sari")
+    closing = await fake.wait_for_text(RESIDENT, "telah selesai")
+    fake.press(RESIDENT, RESIDENT, closing.result, "rt:1:4")
+    offer = await fake.wait_for_text(RESIDENT, "Survei Kepuasan")
+    assert buttons(offer) == ["skm:1:go", "skm:1:no"]
+    fake.press(RESIDENT, RESIDENT, offer.result, "skm:1:go")
+    for number in range(9):
+        mark = len(fake.calls)
+        question = await fake.wait_for_text(RESIDENT, f"({number + 1}/9)", start=max(0, mark - 3))
+        score = 0 if number == 8 else 4 - number % 2
+        fake.press(RESIDENT, RESIDENT, question.result, f"skm:1:{number}:{score}")
+    await fake.wait_for_text(RESIDENT, "Terima kasih telah mengisi survei")
+    scores = {r["element"]: r["score"] for r in running.store.db.table("skm").rows}
+    assert len(scores) == 8
+    assert "sarana" not in scores
+    assert scores["persyaratan"] == 4
+    assert scores["prosedur"] == 3
+
+
+async def test_supervisor_report_includes_charts(running: RunningBot, fake: FakeTelegram) -> None:
+    fake.user_message(RESIDENT, "brp biaya paspor")
+    await fake.wait_for_text(RESIDENT, "Rp650.000")
+    fake.user_message(SUPERVISOR, "/laporan")
+    await fake.wait_for(lambda c: len(fake.sent(SUPERVISOR, "sendPhoto")) >= 3)
+    photos = fake.sent(SUPERVISOR, "sendPhoto")
+    assert all(p.params["photo_bytes"].startswith(b"\x89PNG") for p in photos)

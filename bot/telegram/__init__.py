@@ -18,9 +18,10 @@ from telegram.ext import (
 )
 
 from bot.assistant import Assistant
+from bot.retrain import ModelWatcher
 from bot.settings import Settings
 from bot.storage import Store, open_database
-from bot.telegram import residents, staff, supervisors
+from bot.telegram import complaints, residents, staff, supervisors
 from bot.telegram.common import Services
 
 logger = logging.getLogger(__name__)
@@ -31,6 +32,7 @@ RESIDENT_COMMANDS = [
     BotCommand("bantuan", "Cara memakai asisten"),
     BotCommand("petugas", "Bicara dengan petugas"),
     BotCommand("bahasa", "Bahasa Indonesia / English"),
+    BotCommand("pengaduan", "Pengaduan, aspirasi, permintaan informasi"),
 ]
 NON_TEXT = (
     filters.PHOTO | filters.Document.ALL | filters.VOICE | filters.AUDIO | filters.VIDEO | filters.VIDEO_NOTE
@@ -62,6 +64,8 @@ def build_application(settings: Settings, assistant: Assistant, store: Store) ->
     application.bot_data["services"] = Services(assistant, store, settings)
     private = filters.ChatType.PRIVATE
     new_message = filters.UpdateType.MESSAGE
+    supervisors_chat = filters.User(list(settings.supervisor_user_ids)) & filters.REPLY
+    application.add_handler(complaints.complaint_handler())
     staff_chat = filters.Chat(settings.staff_chat_id) if settings.staff_chat_id is not None else filters.Chat([])
     for names, callback in (
         (["start"], residents.start),
@@ -72,10 +76,14 @@ def build_application(settings: Settings, assistant: Assistant, store: Store) ->
         (["laporan"], supervisors.report),
     ):
         application.add_handler(CommandHandler(names, callback, filters=private & new_message))
+    application.add_handler(
+        MessageHandler(private & supervisors_chat & new_message & filters.TEXT & ~filters.COMMAND, staff.staff_message)
+    )
     application.add_handler(MessageHandler(private & new_message & filters.TEXT & ~filters.COMMAND, residents.question))
     application.add_handler(MessageHandler(private & new_message & NON_TEXT, residents.non_text))
     application.add_handler(MessageHandler(staff_chat & new_message & filters.TEXT & ~filters.COMMAND, staff.staff_message))
     application.add_handler(CallbackQueryHandler(staff.staff_button, pattern=r"^(take|close):"))
+    application.add_handler(CallbackQueryHandler(complaints.survey, pattern=r"^skm:"))
     application.add_handler(CallbackQueryHandler(residents.button))
     application.add_handler(CommandHandler("start", residents.group_start, filters=filters.ChatType.GROUPS & ~staff_chat))
     application.add_error_handler(error_handler)
@@ -92,6 +100,7 @@ async def serve(settings: Settings, model: Path) -> None:
     try:
         async with Assistant(model) as assistant:
             application = build_application(settings, assistant, store)
+            watcher = asyncio.create_task(ModelWatcher(assistant).run())
             async with application:
                 await application.start()
                 updater = application.updater
@@ -108,5 +117,6 @@ async def serve(settings: Settings, model: Path) -> None:
                 await stop.wait()
                 await updater.stop()
                 await application.stop()
+            watcher.cancel()
     finally:
         store.close()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from telegram import Bot, InlineKeyboardMarkup, Message
@@ -13,6 +13,7 @@ from telegram.constants import ParseMode
 from telegram.error import NetworkError, RetryAfter, TimedOut
 from telegram.ext import ContextTypes
 
+from actions.faq import LiveFaq
 from bot.assistant import Assistant
 from bot.settings import Settings
 from bot.storage import Store
@@ -26,11 +27,12 @@ STAFF_STATUSES = ("creator", "administrator", "member", "restricted")
 
 @dataclass
 class Services:
-    """The assistant, the database and the settings, shared by all handlers (in bot_data)."""
+    """The assistant, the database, the settings and the live FAQ, shared by all handlers (in bot_data)."""
 
     assistant: Assistant
     store: Store
     settings: Settings
+    faq: LiveFaq = field(default_factory=LiveFaq)
 
 
 def services(context: ContextTypes.DEFAULT_TYPE) -> Services:
@@ -86,3 +88,8 @@ async def is_staff(context: ContextTypes.DEFAULT_TYPE, user_id: int) -> bool:
         logger.warning("could not check staff membership of %s", user_id, exc_info=True)
         return False
     return member.status in STAFF_STATUSES
+
+
+async def may_handle(context: ContextTypes.DEFAULT_TYPE, user_id: int) -> bool:
+    """Whether a user may take, answer or close tickets: staff, or a supervisor (complaints about staff)."""
+    return user_id in services(context).settings.supervisor_user_ids or await is_staff(context, user_id)

@@ -44,6 +44,10 @@ async def escalate(bot: Bot, services: Services, user: User, language: str, reas
         return
     existing = await store(storage.active_ticket, user.id)
     topic = await store(storage.last_answered_topic, user.id)
+    if existing is None:
+        question = await store(storage.last_question, user.id)
+        if question:
+            await store(storage.record_unanswered, user.id, question, "eskalasi", [])
     ticket = existing if existing is not None else await store(storage.create_ticket, user.id, reason, topic)
     if not ticket.get("card_message_id"):
         transcript = await store(storage.recent_messages, user.id)
@@ -68,7 +72,7 @@ async def escalate(bot: Bot, services: Services, user: User, language: str, reas
 
 async def relay_to_staff(bot: Bot, services: Services, ticket: dict[str, Any], user: User, text: str) -> None:
     """Pass a resident's message into the ticket's thread in the staff group."""
-    chat_id = services.settings.staff_chat_id
+    chat_id = ticket.get("card_chat_id") or services.settings.staff_chat_id
     if chat_id is None:
         return
     await services.store(storage.log_message, user.id, "in", text, ticket_id=ticket["id"])

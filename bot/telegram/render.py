@@ -12,6 +12,8 @@ from bot.assistant import Reply
 
 #: Telegram's limit on one message's text.
 MAX_MESSAGE_CHARS = 4096
+#: Answers under which residents are offered the complaint flow.
+COMPLAINT_TOPICS = frozenset({"layanan_pengaduan", "calo_pungli"})
 _ALLOWED_TAG_RE = re.compile(r"&lt;(/?)(b|i)&gt;")
 
 
@@ -65,6 +67,8 @@ def reply_keyboard(reply: Reply) -> InlineKeyboardMarkup | None:
             InlineKeyboardButton(texts.text(reply.language, "helpful"), callback_data=f"rate:{reply.faq_id}:1"),
             InlineKeyboardButton(texts.text(reply.language, "not_helpful"), callback_data=f"rate:{reply.faq_id}:0"),
         ])
+    if reply.faq_id in COMPLAINT_TOPICS:
+        rows.append([InlineKeyboardButton(texts.text(reply.language, "complaint_button"), callback_data="complaint")])
     if reply.outcome in ("answer", "clarify", "fallback"):
         rows.append([officer_button(reply.language)])
     return InlineKeyboardMarkup(rows) if rows else None

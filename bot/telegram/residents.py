@@ -2,21 +2,20 @@
 
 from __future__ import annotations
 
-import functools
 import re
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update, User
 from telegram.ext import ContextTypes
 
-from actions.faq import load_catalogue, load_faq
+from actions.faq import load_catalogue, today_in_bengkulu
 from bot import storage, texts
 from bot.assistant import Reply
 from bot.telegram.common import send_html, services
+from bot.telegram.complaints import skm_offer_keyboard
 from bot.telegram.escalation import escalate, relay_to_staff
 from bot.telegram.render import officer_button, reply_keyboard, to_html
 
 CATALOGUE = load_catalogue()
-current_faq = functools.lru_cache(maxsize=1)(load_faq)
 #: Topics whose answer always comes with the safe route and the offer of an officer.
 URGENT_TOPICS = frozenset({"paspor_hilang_luar_negeri", "overstay_denda", "paspor_pmi"})
 #: Words that signal detention, trafficking or non-procedural migrant work, whatever the topic.
@@ -46,8 +45,11 @@ async def language_of(update: Update, context: ContextTypes.DEFAULT_TYPE) -> str
 async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Greet, say what the assistant can and cannot do, show the privacy notice and the categories."""
     assert update.effective_user and update.effective_chat
-    await services(context).store(storage.touch_user, update.effective_user.id, update.effective_user.full_name)
-    await send_html(context.bot, update.effective_chat.id, texts.text("id", "start"), category_keyboard())
+    svc = services(context)
+    await svc.store(storage.touch_user, update.effective_user.id, update.effective_user.full_name)
+    notices = [f"📢 {to_html(n.text)}" for n in svc.faq.current().notices_for(None, today_in_bengkulu())]
+    await send_html(context.bot, update.effective_chat.id, "\n\n".join([*notices, texts.text("id", "start")]),
+                    category_keyboard())
 
 
 async def topics(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -102,6 +104,8 @@ async def handle_text(update: Update, context: ContextTypes.DEFAULT_TYPE, messag
         confidence=reply.confidence, faq_id=reply.faq_id,
     )
     await send_html(context.bot, user.id, to_html(reply.text), reply_keyboard(reply))
+    if reply.outcome in ("clarify", "fallback") and reply.intent != "out_of_scope":
+        await svc.store(storage.record_unanswered, user.id, message, reply.outcome, reply.guesses)
     if reply.outcome == "handoff":
         reason = "user" if reply.intent == "human_handoff" else "assistant"
         await escalate(context.bot, svc, user, reply.language, reason)
@@ -120,7 +124,7 @@ async def button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if kind == "ask":
         await handle_text(update, context, f"/{value}")
     elif kind == "cat" and value in CATALOGUE.categories:
-        await send_html(context.bot, user.id, texts.text("id", "choose_topic"), topic_keyboard(value))
+        await send_html(context.bot, user.id, texts.text("id", "choose_topic"), topic_keyboard(context, value))
     elif kind == "officer":
         await svc.store(storage.touch_user, user.id, user.full_name)
         await escalate(context.bot, svc, user, await language_of(update, context), "button")
@@ -144,6 +148,9 @@ async def rate_answer(update: Update, context: ContextTypes.DEFAULT_TYPE, value:
     await svc.store(storage.touch_user, user.id, user.full_name)
     await svc.store(storage.rate_answer, user.id, faq_id, helpful == "1")
     language = await language_of(update, context)
+    question = await svc.store(storage.last_question, user.id)
+    if helpful == "0" and question:
+        await svc.store(storage.record_unanswered, user.id, question, "tidak membantu", [(faq_id, 1.0)])
     if helpful == "1":
         await send_html(context.bot, user.id, texts.text(language, "thanks_rating"))
     else:
@@ -161,6 +168,7 @@ async def rate_ticket(update: Update, context: ContextTypes.DEFAULT_TYPE, value:
     if await svc.store(storage.rate_ticket, int(ticket_id), user.id, int(rating)):
         language = await language_of(update, context)
         await send_html(context.bot, user.id, texts.text(language, "thanks_ticket_rating", rating=rating))
+        await send_html(context.bot, user.id, texts.text("id", "skm_offer"), skm_offer_keyboard(int(ticket_id)))
 
 
 async def non_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -182,9 +190,9 @@ def category_keyboard() -> InlineKeyboardMarkup:
     )
 
 
-def topic_keyboard(category: str) -> InlineKeyboardMarkup:
+def topic_keyboard(context: ContextTypes.DEFAULT_TYPE, category: str) -> InlineKeyboardMarkup:
     """One button per topic of a category, titled as in the FAQ."""
-    faq = current_faq()
+    faq = services(context).faq.current()
     rows = [
         [InlineKeyboardButton(faq.entries[t.id].title, callback_data=f"ask:{t.id}")]
         for t in CATALOGUE.topics.values()

@@ -10,7 +10,7 @@ from telegram.error import TelegramError
 from telegram.ext import ContextTypes
 
 from bot import storage, texts
-from bot.telegram.common import is_staff, send_html, services
+from bot.telegram.common import may_handle, send_html, services
 from bot.telegram.escalation import card_keyboard, finish
 from bot.telegram.render import escape
 
@@ -18,15 +18,19 @@ logger = logging.getLogger(__name__)
 
 
 async def staff_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Relay a staff reply (to a card or in its thread) to the resident."""
+    """Relay a staff (or supervisor) reply to a card, or in its thread, to the resident."""
     message, user = update.effective_message, update.effective_user
     assert message and user
     svc = services(context)
     reply_to = message.reply_to_message.message_id if message.reply_to_message else None
     ticket = await svc.store(storage.ticket_for_message, message.chat_id, [reply_to, message.message_thread_id])
     if ticket is None:
+        if message.chat.type == "private":  # a supervisor's ordinary message: let the assistant answer it
+            from bot.telegram.residents import question
+
+            await question(update, context)
         return
-    if not await is_staff(context, user.id):
+    if not await may_handle(context, user.id):
         await message.reply_text(texts.text("id", "not_staff"))
         return
     if ticket["status"] == storage.TICKET_CLOSED:
@@ -54,7 +58,7 @@ async def staff_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     if ticket is None or kind not in ("take", "close"):
         await query.answer()
         return
-    if not await is_staff(context, user.id):
+    if not await may_handle(context, user.id):
         await query.answer(texts.text("id", "not_staff"), show_alert=True)
         return
     number = str(ticket["id"])

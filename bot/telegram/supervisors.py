@@ -3,12 +3,28 @@
 from __future__ import annotations
 
 import datetime as dt
+import tempfile
+from pathlib import Path
+from typing import Any
 
 from telegram import Update
 from telegram.ext import ContextTypes
 
+from actions.faq import today_in_bengkulu
+from bot import report as performance
 from bot import storage, texts
-from bot.telegram.common import send_html, services
+from bot.settings import Settings
+from bot.telegram.common import send_html, services, with_retries
+
+#: Charts sent with /laporan, from the performance report of the last 7 days.
+CHARTS = ("questions_per_day", "outcomes", "satisfaction")
+
+
+def week_charts(db: Any, settings: Settings, folder: Path) -> list[Path]:
+    """Draw the last 7 days' report into a folder and return the charts to send."""
+    today = today_in_bengkulu()
+    performance.write(performance.build(db, today - dt.timedelta(days=6), today, settings), folder)
+    return [folder / f"{name}.png" for name in CHARTS]
 
 
 def minutes(seconds: float | None) -> str:
@@ -35,3 +51,11 @@ async def report(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         helpful="-" if helpful is None else f"{helpful:.0%}",
         rating="-" if rating is None else f"{rating:.1f}/5",
     ))
+    with tempfile.TemporaryDirectory() as folder:
+        for chart in await svc.store(week_charts, svc.settings, Path(folder)):
+            picture = chart.read_bytes()
+
+            async def send(picture: bytes = picture) -> Any:
+                return await context.bot.send_photo(chat.id, photo=picture)
+
+            await with_retries(send)
