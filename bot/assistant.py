@@ -30,6 +30,8 @@ logger = logging.getLogger(__name__)
 #: Telegram's own limit on a message; longer input is cut before the model reads it.
 MAX_INPUT_CHARS = 4096
 ACTION_SERVER_START_TIMEOUT = 60.0
+#: Longest wait for one answer before apologising (Rasa's own action timeout is 5 minutes).
+ANSWER_TIMEOUT = 5.0
 LOCALHOST = "127.0.0.1"
 
 
@@ -47,6 +49,8 @@ class Reply:
     language: str = "id"
     #: The likeliest intents with their confidence (for staff reviewing unanswered questions).
     guesses: tuple[tuple[str, float], ...] = ()
+    #: True when a part was down or slow and the reply is an apology.
+    degraded: bool = False
 
     @property
     def plain_text(self) -> str:
@@ -78,7 +82,7 @@ def reply_from_messages(messages: list[dict[str, Any]]) -> Reply:
             parts.append(message["text"])
         buttons += [(b["title"], b["payload"]) for b in message.get("buttons") or []]
     if not payload:
-        return Reply(texts.text("id", "unavailable"), "fallback")
+        return unavailable()
     return Reply(
         text="\n\n".join(parts),
         outcome=payload["outcome"],
@@ -90,6 +94,11 @@ def reply_from_messages(messages: list[dict[str, Any]]) -> Reply:
         language=payload.get("language") or "id",
         guesses=tuple((g[0], float(g[1])) for g in payload.get("guesses") or ()),
     )
+
+
+def unavailable(language: str = "id") -> Reply:
+    """The apology when the model or the action server cannot answer right now."""
+    return Reply(texts.text(language, "unavailable"), "fallback", language=language, degraded=True)
 
 
 def clean_input(message: str) -> str:
@@ -107,11 +116,13 @@ class Assistant:
         self.faq_dir = faq_dir
         self._server: subprocess.Popen[bytes] | None = None
         self._agent: Any = None
+        self._restarting: asyncio.Task[None] | None = None
         self.action_url = ""
+        self.port = 0
 
     async def start(self) -> None:
         """Start the action server on localhost and load the model (in parallel)."""
-        port = free_port()
+        self.port = port = free_port()
         self.action_url = f"http://{LOCALHOST}:{port}"
         if not self.model_path.is_file():
             raise FileNotFoundError(f"model {self.model_path} not found; run `python -m bot train`")
@@ -151,12 +162,32 @@ class Assistant:
         if not any(ch.isalnum() for ch in cleaned):
             key = "empty" if not cleaned else "no_words"
             return Reply(texts.text(language or "id", key), "fallback", language=language or "id")
+        if self._server is not None and self._server.poll() is not None:
+            self._restart_action_server()
+            return unavailable(language or "id")
         output = CollectingOutputChannel()
         metadata = {"language": language} if language else {}
-        await self._agent.handle_message(
-            UserMessage(self.normalize(cleaned), output, sender_id, metadata=metadata)
-        )
+        try:
+            await asyncio.wait_for(
+                self._agent.handle_message(UserMessage(self.normalize(cleaned), output, sender_id, metadata=metadata)),
+                timeout=ANSWER_TIMEOUT,
+            )
+        except Exception:  # the model or the action server failed or was too slow: apologise, never crash
+            logger.exception("no answer for sender %s", sender_id)
+            return unavailable(language or "id")
         return reply_from_messages(output.messages)
+
+    def _restart_action_server(self) -> None:
+        """Start the action server again in the background (once at a time) after it died."""
+        if self._restarting and not self._restarting.done():
+            return
+
+        async def restart() -> None:
+            logger.warning("action server exited; restarting it")
+            self._server = start_action_server(self.port, self.faq_dir)
+            await asyncio.to_thread(wait_until_healthy, self.action_url, self._server)
+
+        self._restarting = asyncio.create_task(restart())
 
 
 def free_port() -> int:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import sys
 import warnings
+from collections.abc import Iterable
 
 import structlog
 
@@ -12,11 +13,29 @@ import structlog
 NOISY_LOGGERS = ("rasa", "rasa_sdk", "tensorflow", "absl", "sanic", "asyncio", "httpx", "apscheduler")
 
 
-def configure_logging(level: str) -> None:
-    """Send all logs (including Rasa's structlog events) to stderr, never to stdout."""
+class Redact(logging.Filter):
+    """Replace secrets (bot token, review password) in every log line."""
+
+    def __init__(self, secrets: Iterable[str]) -> None:
+        super().__init__()
+        self.secrets = [s for s in secrets if s]
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        if any(secret in message for secret in self.secrets):
+            for secret in self.secrets:
+                message = message.replace(secret, "***")
+            record.msg, record.args = message, None
+        return True
+
+
+def configure_logging(level: str, secrets: Iterable[str] = ()) -> None:
+    """Send all logs (including Rasa's structlog events) to stderr, never to stdout, with secrets redacted."""
     numeric = logging.getLevelName(level)
     numeric = numeric if isinstance(numeric, int) else logging.INFO
     logging.basicConfig(level=numeric, stream=sys.stderr, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    for handler in logging.getLogger().handlers:
+        handler.addFilter(Redact(secrets))
     for name in NOISY_LOGGERS:
         logging.getLogger(name).setLevel(max(numeric, logging.WARNING))
     structlog.configure(

@@ -26,7 +26,7 @@ QUERIES = {
         "sql": (
             "SELECT t.id, t.status, u.display_name, t.topic, t.created_at, t.taken_by_name, "
             "ROUND((julianday('now') - julianday(t.created_at)) * 1440) AS waiting_minutes "
-            "FROM tickets t JOIN users u ON u.id = t.user_id WHERE t.status IN ('open', 'taken') "
+            "FROM tickets t LEFT JOIN users u ON u.id = t.user_id WHERE t.status IN ('open', 'taken') "
             "ORDER BY waiting_minutes DESC"
         ),
     },
@@ -36,7 +36,7 @@ QUERIES = {
             "SELECT t.id, u.display_name, t.topic, t.taken_by_name, t.created_at, t.closed_at, "
             "ROUND((julianday(t.first_reply_at) - julianday(t.created_at)) * 1440, 1) AS first_reply_minutes, "
             "ROUND((julianday(t.closed_at) - julianday(t.created_at)) * 1440, 1) AS resolution_minutes, t.rating "
-            "FROM tickets t JOIN users u ON u.id = t.user_id "
+            "FROM tickets t LEFT JOIN users u ON u.id = t.user_id "
             "WHERE t.status = 'closed' AND julianday(t.closed_at) >= julianday('now', '-7 days') ORDER BY t.closed_at DESC"
         ),
     },

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from bot.office_hours import OfficeHours
@@ -24,6 +24,8 @@ SETTINGS: dict[str, tuple[str, str]] = {
     "REVIEW_PORT": ("8001", "Port of the review page, bound to 127.0.0.1."),
     "FAQ_STALE_DAYS": ("183", "FAQ entries not reviewed for this many days are listed as needing review (about 6 months)."),
     "COMPLAINT_RESPONSE_DAYS": ("5", "Working days within which residents are told to expect a response to a complaint."),
+    "RATE_LIMIT_PER_MINUTE": ("20", "Messages one resident may send per minute before being asked to wait."),
+    "RETENTION_DAYS": ("180", "Conversations older than this many days are deleted by `python -m bot retention`."),
     "LOG_LEVEL": ("INFO", "Logging level: DEBUG, INFO, WARNING or ERROR."),
 }
 
@@ -64,7 +66,7 @@ def _int(name: str, value: str) -> int:
 class Settings:
     """The assistant's settings."""
 
-    telegram_bot_token: str
+    telegram_bot_token: str = field(repr=False)
     telegram_api_base_url: str
     staff_chat_id: int | None
     staff_user_ids: frozenset[int]
@@ -73,10 +75,12 @@ class Settings:
     database_path: Path
     webhook_url: str
     webhook_port: int
-    review_password: str
+    review_password: str = field(repr=False)
     review_port: int
     faq_stale_days: int
     complaint_response_days: int
+    rate_limit_per_minute: int
+    retention_days: int
     log_level: str
 
     @classmethod
@@ -105,5 +109,7 @@ class Settings:
             review_port=_int("REVIEW_PORT", v["REVIEW_PORT"]),
             faq_stale_days=_int("FAQ_STALE_DAYS", v["FAQ_STALE_DAYS"]),
             complaint_response_days=_int("COMPLAINT_RESPONSE_DAYS", v["COMPLAINT_RESPONSE_DAYS"]),
+            rate_limit_per_minute=_int("RATE_LIMIT_PER_MINUTE", v["RATE_LIMIT_PER_MINUTE"]),
+            retention_days=_int("RETENTION_DAYS", v["RETENTION_DAYS"]),
             log_level=v["LOG_LEVEL"].upper(),
         )

@@ -21,7 +21,7 @@ from sqlite_utils import Database
 
 from bot.privacy import mask
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 TICKET_OPEN, TICKET_TAKEN, TICKET_CLOSED = "open", "taken", "closed"
 ACTIVE = (TICKET_OPEN, TICKET_TAKEN)
 
@@ -37,6 +37,7 @@ def open_database(path: str | Path) -> Database:
     db = Database(sqlite3.connect(str(path), check_same_thread=False))
     db.enable_wal()
     db.execute("PRAGMA busy_timeout = 5000")
+    db.execute("PRAGMA synchronous = NORMAL")  # WAL: durable against process crashes, fsync per checkpoint
     migrate(db)
     return db
 
@@ -90,6 +91,8 @@ def migrate(db: Database) -> None:
             {"id": int, "ticket_id": int, "element": str, "score": int, "created_at": str},
             pk="id", foreign_keys=[("ticket_id", "tickets", "id")], if_not_exists=True,
         )
+    if version < 3:
+        db.table("processed_updates").create({"update_id": int, "done_at": str}, pk="update_id", if_not_exists=True)
     db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
 
 
@@ -305,7 +308,7 @@ def list_tickets(
             where.append(clause)
             params.append(value)
     condition = " AND ".join(where)  # fixed clauses only; every value is a parameter
-    sql = f"SELECT {TICKET_COLUMNS} FROM tickets t JOIN users u ON u.id = t.user_id WHERE {condition} ORDER BY t.id"
+    sql = f"SELECT {TICKET_COLUMNS} FROM tickets t LEFT JOIN users u ON u.id = t.user_id WHERE {condition} ORDER BY t.id"
     cursor = db.execute(sql, params)
     names = [d[0] for d in cursor.description]
     return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
@@ -405,3 +408,63 @@ def record_skm(db: Database, ticket_id: int, element: str, score: int) -> None:
     """Store (or correct) one SKM element score for a ticket."""
     db.execute("DELETE FROM skm WHERE ticket_id = ? AND element = ?", [ticket_id, element])
     db.table("skm").insert({"ticket_id": ticket_id, "element": element, "score": score, "created_at": now()})
+
+
+def update_done(db: Database, update_id: int) -> bool:
+    """Whether this Telegram update was already handled (so a redelivery after a crash is skipped)."""
+    return bool(db.table("processed_updates").count_where("update_id = ?", [update_id]))
+
+
+def mark_update_done(db: Database, update_id: int) -> None:
+    """Record that an update has been handled completely."""
+    db.table("processed_updates").insert({"update_id": update_id, "done_at": now()}, replace=True)
+
+
+def user_data_summary(db: Database, user_id: int) -> dict[str, Any]:
+    """What is stored about one resident (masked), for /datasaya."""
+    user = list(db.table("users").rows_where("id = ?", [user_id]))
+    return {
+        "user": user[0] if user else None,
+        "messages": db.table("messages").count_where("user_id = ?", [user_id]),
+        "recent": recent_messages(db, user_id, limit=5),
+        "tickets": db.table("tickets").count_where("user_id = ?", [user_id]),
+        "ratings": db.table("ratings").count_where("user_id = ?", [user_id]),
+        "unanswered": db.table("unanswered").count_where("user_id = ?", [user_id]),
+    }
+
+
+def erase_user(db: Database, user_id: int) -> None:
+    """Delete a resident's conversations and personal data; tickets stay as anonymous statistics."""
+    for table in ("messages", "ratings", "unanswered"):
+        db.execute(f"DELETE FROM {table} WHERE user_id = ?", [user_id])
+    db.execute(
+        "UPDATE complaints SET what = '', when_text = '', where_text = '', contact = '' "
+        "WHERE ticket_id IN (SELECT id FROM tickets WHERE user_id = ?)", [user_id],
+    )
+    db.execute("UPDATE tickets SET status = ?, closed_at = COALESCE(closed_at, ?) WHERE user_id = ? AND status != ?",
+               [TICKET_CLOSED, now(), user_id, TICKET_CLOSED])
+    db.execute("DELETE FROM relays WHERE ticket_id IN (SELECT id FROM tickets WHERE user_id = ?)", [user_id])
+    db.execute("UPDATE tickets SET user_id = NULL WHERE user_id = ?", [user_id])
+    db.execute("DELETE FROM users WHERE id = ?", [user_id])
+    db.conn.commit()
+
+
+def apply_retention(db: Database, days: int) -> dict[str, int]:
+    """Delete conversations older than `days`; anonymise old complaints and idle users. Statistics stay."""
+    cutoff = (dt.datetime.now(dt.timezone.utc) - dt.timedelta(days=days)).isoformat(timespec="seconds")
+    old = "julianday(created_at) < julianday(?)"
+    counts = {}
+    for table in ("messages", "unanswered", "ratings"):
+        counts[table] = db.execute(f"DELETE FROM {table} WHERE {old}", [cutoff]).rowcount
+    counts["complaints"] = db.execute(
+        f"UPDATE complaints SET what = '', when_text = '', where_text = '', contact = '' WHERE {old} AND what != ''", [cutoff]
+    ).rowcount
+    counts["users"] = db.execute(
+        "UPDATE users SET display_name = '(anonim)' WHERE julianday(last_seen) < julianday(?) AND display_name != '(anonim)'",
+        [cutoff],
+    ).rowcount
+    counts["processed_updates"] = db.execute(
+        "DELETE FROM processed_updates WHERE julianday(done_at) < julianday(?)", [cutoff]
+    ).rowcount
+    db.conn.commit()
+    return counts

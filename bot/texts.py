@@ -13,9 +13,11 @@ TEXTS: dict[str, dict[str, str]] = {
             "misalnya <i>syarat paspor baru</i>."
         ),
         "unavailable": (
-            "Maaf, layanan asisten sedang mengalami gangguan. Silakan coba lagi beberapa saat "
-            "lagi atau kunjungi bengkulu.imigrasi.go.id."
+            "Maaf, layanan asisten sedang mengalami gangguan. Pesan Anda sudah kami catat. Silakan coba "
+            "lagi beberapa saat lagi, minta petugas dengan tombol di bawah, atau kunjungi bengkulu.imigrasi.go.id."
         ),
+        "error": "Maaf, terjadi gangguan saat memproses pesan Anda. Silakan coba lagi sebentar lagi.",
+        "rate_limited": "Mohon maaf, Anda mengirim terlalu banyak pesan. Silakan tunggu sebentar lalu kirim lagi.",
         "console_intro": (
             "Tanya Imigrasi Bengkulu (mode konsol). Tulis pertanyaan Anda, pilih tombol dengan "
             "nomornya, atau tekan Ctrl-D untuk keluar."
@@ -142,6 +144,22 @@ TEXTS: dict[str, dict[str, str]] = {
         "skm_question": "({number}/9) {element}: bagaimana penilaian Anda?",
         "skm_skip": "Tidak berlaku",
         "skm_thanks": "Terima kasih telah mengisi survei kepuasan.",
+        "my_data": (
+            "<b>Data Anda yang kami simpan</b> (nomor identitas sudah disamarkan):\n"
+            "Nama tampilan: {name}\nPesan tersimpan: {messages}\nTiket petugas: {tickets}\nPenilaian: {ratings}\n"
+            "Pertanyaan belum terjawab: {unanswered}\n\n<b>Pesan terakhir:</b>\n{recent}\n\n"
+            "Data disimpan paling lama {days} hari, hanya untuk menjawab Anda dan memperbaiki layanan, dan dapat "
+            "dibaca petugas serta pengawas Kantor Imigrasi Bengkulu. Ketik /hapusdata untuk menghapusnya (UU 27/2022)."
+        ),
+        "my_data_none": "Kami tidak menyimpan data apa pun tentang Anda.",
+        "erase_confirm": (
+            "Hapus semua percakapan dan data Anda? Tiket yang sedang berjalan akan ditutup. Statistik layanan "
+            "hanya menyimpan hitungan tanpa identitas."
+        ),
+        "erase_yes": "Ya, hapus",
+        "erase_no": "Batal",
+        "erased": "Data Anda telah dihapus.",
+        "erase_cancelled": "Penghapusan dibatalkan.",
         "report": (
             "<b>Laporan 7 hari terakhir</b>\n"
             "Pertanyaan: {questions}\nDijawab asisten: {answered}\nDiteruskan ke petugas: {escalated}\n"

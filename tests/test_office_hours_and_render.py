@@ -7,9 +7,9 @@ import datetime as dt
 import pytest
 
 from bot.assistant import Reply
+from bot.fake_telegram import html_problem
 from bot.office_hours import JAKARTA, OfficeHours
 from bot.telegram.render import MAX_MESSAGE_CHARS, reply_keyboard, split_message, to_html
-from tests.fake_telegram import html_problem
 
 HOURS = OfficeHours.parse("Mon-Thu 08:00-16:00, Fri 08:00-16:30")
 

@@ -4,22 +4,25 @@ against a fake Bot API server on 127.0.0.1."""
 from __future__ import annotations
 
 import argparse
+import asyncio
 import base64
 import io
+import sqlite3
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
 import httpx
+import pytest
 import pytest_asyncio
 from sqlite_utils import Database
 
 from bot import review, storage
 from bot.assistant import Assistant
+from bot.fake_telegram import FakeTelegram
 from bot.settings import Settings
 from bot.storage import Store, open_database
 from bot.telegram import build_application
-from tests.fake_telegram import FakeTelegram
 
 STAFF_CHAT = -1001234
 STAFF, OTHER_STAFF, OUTSIDER, SUPERVISOR = 5001, 5004, 5002, 5003
@@ -95,7 +98,9 @@ async def test_start_greets_with_privacy_notice_categories_and_menu(running: Run
     assert "Jangan kirim NIK" in call.params["text"]
     assert buttons(call) == ["cat:paspor", "cat:visa", "cat:izin_tinggal", "cat:layanan"]
     commands = fake.sent(method="setMyCommands")[0].params["commands"]
-    assert [c["command"] for c in commands] == ["start", "topik", "bantuan", "petugas", "bahasa", "pengaduan"]
+    assert [c["command"] for c in commands] == [
+        "start", "topik", "bantuan", "petugas", "bahasa", "pengaduan", "datasaya", "hapusdata",
+    ]
 
 
 async def test_question_gets_answer_with_link_and_rating_buttons(running: RunningBot, fake: FakeTelegram) -> None:
@@ -380,3 +385,71 @@ async def test_supervisor_report_includes_charts(running: RunningBot, fake: Fake
     await fake.wait_for(lambda c: len(fake.sent(SUPERVISOR, "sendPhoto")) >= 3)
     photos = fake.sent(SUPERVISOR, "sendPhoto")
     assert all(p.params["photo_bytes"].startswith(b"\x89PNG") for p in photos)
+
+
+async def test_rate_limit_answers_politely_and_records_everything(
+    fake: FakeTelegram, tmp_path: Path, assistant: Assistant
+) -> None:
+    bot = RunningBot(make_settings(fake, tmp_path, RATE_LIMIT_PER_MINUTE="3"), assistant)
+    await bot.start()
+    try:
+        for number in range(5):
+            fake.user_message(RESIDENT, f"halo {number}")
+            await asyncio.sleep(0.3)
+        await fake.wait_for_text(RESIDENT, "terlalu banyak pesan")
+        await asyncio.sleep(0.5)
+        replies = fake.sent(RESIDENT)
+        assert sum("terlalu banyak pesan" in c.params["text"] for c in replies) == 1
+        assert len(replies) == 4
+        stored = [r["text"] for r in bot.store.db.table("messages").rows_where("direction = 'in'")]
+        assert stored == [f"halo {n}" for n in range(5)]
+    finally:
+        await bot.stop()
+
+
+async def test_staff_member_who_left_the_group_cannot_act(running: RunningBot, fake: FakeTelegram) -> None:
+    card = await escalate(fake)
+    fake.members[STAFF] = "left"
+    mark = len(fake.calls)
+    fake.press(STAFF, STAFF_CHAT, card.result, "close:1", name="Mantan Petugas")
+    refused = await fake.wait_for(lambda c: c.method == "answerCallbackQuery", start=mark)
+    assert "hanya petugas" in refused.params["text"]
+    fake.group_reply(STAFF_CHAT, STAFF, card.result["message_id"], "balasan dari luar")
+    await fake.wait_for(lambda c: c.method == "sendMessage" and "hanya petugas" in c.params["text"], start=mark)
+    assert not [c for c in fake.sent(RESIDENT) if "balasan dari luar" in c.params["text"]]
+    assert storage.get_ticket(running.store.db, 1)["status"] == "open"
+
+
+async def test_malformed_update_is_logged_and_the_bot_continues(running: RunningBot, fake: FakeTelegram) -> None:
+    fake.push({"message": {"message_id": 5, "text": "tanpa chat"}})
+    fake.push({"callback_query": {"id": "x"}})
+    fake.user_message(RESIDENT, "halo")
+    await fake.wait_for_text(RESIDENT, "Halo!")
+
+
+async def test_database_failure_is_reported_to_the_user(
+    running: RunningBot, fake: FakeTelegram, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def locked(*args: object, **kwargs: object) -> None:
+        raise sqlite3.OperationalError("database is locked")
+
+    monkeypatch.setattr(storage, "log_message", locked)
+    fake.user_message(RESIDENT, "brp biaya paspor")
+    await fake.wait_for_text(RESIDENT, "terjadi gangguan")
+    monkeypatch.undo()
+    fake.user_message(RESIDENT, "brp biaya paspor")
+    await fake.wait_for_text(RESIDENT, "Rp650.000")
+
+
+async def test_residents_see_and_erase_their_data(running: RunningBot, fake: FakeTelegram) -> None:
+    fake.user_message(RESIDENT, "nik saya 3171234567890001 mau bikin paspor")
+    await fake.wait_for(lambda c: c.method == "sendMessage" and c.params["chat_id"] == RESIDENT)
+    fake.user_message(RESIDENT, "/datasaya")
+    shown = await fake.wait_for_text(RESIDENT, "Data Anda yang kami simpan")
+    assert "[NIK/KK]" in shown.params["text"]
+    assert "3171234567890001" not in shown.params["text"]
+    fake.user_message(RESIDENT, "/hapusdata")
+    confirm = await fake.wait_for_text(RESIDENT, "Hapus semua percakapan")
+    fake.press(RESIDENT, RESIDENT, confirm.result, "erase:yes")
+    await fake.wait_for_text(RESIDENT, "telah dihapus")
+    assert storage.user_data_summary(running.store.db, RESIDENT)["user"] is None

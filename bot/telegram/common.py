@@ -15,6 +15,7 @@ from telegram.ext import ContextTypes
 
 from actions.faq import LiveFaq
 from bot.assistant import Assistant
+from bot.ratelimit import RateLimiter
 from bot.settings import Settings
 from bot.storage import Store
 from bot.telegram.render import split_message
@@ -33,6 +34,10 @@ class Services:
     store: Store
     settings: Settings
     faq: LiveFaq = field(default_factory=LiveFaq)
+    limiter: RateLimiter = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.limiter = RateLimiter(self.settings.rate_limit_per_minute)
 
 
 def services(context: ContextTypes.DEFAULT_TYPE) -> Services:

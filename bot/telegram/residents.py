@@ -10,10 +10,11 @@ from telegram.ext import ContextTypes
 from actions.faq import load_catalogue, today_in_bengkulu
 from bot import storage, texts
 from bot.assistant import Reply
+from bot.ratelimit import Verdict
 from bot.telegram.common import send_html, services
 from bot.telegram.complaints import skm_offer_keyboard
 from bot.telegram.escalation import escalate, relay_to_staff
-from bot.telegram.render import officer_button, reply_keyboard, to_html
+from bot.telegram.render import escape, officer_button, reply_keyboard, to_html
 
 CATALOGUE = load_catalogue()
 #: Topics whose answer always comes with the safe route and the offer of an officer.
@@ -93,6 +94,12 @@ async def handle_text(update: Update, context: ContextTypes.DEFAULT_TYPE, messag
     assert update.effective_user
     user, svc = update.effective_user, services(context)
     row = await svc.store(storage.touch_user, user.id, user.full_name)
+    verdict = svc.limiter.check(user.id)
+    if verdict is not Verdict.ALLOW:
+        await svc.store(storage.log_message, user.id, "in", message, outcome="rate_limited")
+        if verdict is Verdict.WARN:
+            await send_html(context.bot, user.id, texts.text(row["language"] or "id", "rate_limited"))
+        return
     ticket = await svc.store(storage.active_ticket, user.id)
     if ticket and ticket.get("card_message_id"):
         await relay_to_staff(context.bot, svc, ticket, user, message)
@@ -136,6 +143,10 @@ async def button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await rate_answer(update, context, value)
     elif kind == "rt":
         await rate_ticket(update, context, value)
+    elif kind == "erase":
+        if value == "yes":
+            await svc.store(storage.erase_user, user.id)
+        await send_html(context.bot, user.id, texts.text("id", "erased" if value == "yes" else "erase_cancelled"))
 
 
 async def rate_answer(update: Update, context: ContextTypes.DEFAULT_TYPE, value: str) -> None:
@@ -199,3 +210,29 @@ def topic_keyboard(context: ContextTypes.DEFAULT_TYPE, category: str) -> InlineK
         if t.category == category and t.id in faq.entries
     ]
     return InlineKeyboardMarkup(rows)
+
+
+async def my_data(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Show what is stored about the user (/datasaya)."""
+    assert update.effective_user
+    user, svc = update.effective_user, services(context)
+    summary = await svc.store(storage.user_data_summary, user.id)
+    if summary["user"] is None:
+        await send_html(context.bot, user.id, texts.text("id", "my_data_none"))
+        return
+    recent = "\n".join(f"• {escape(m['text'][:200])}" for m in summary["recent"]) or "-"
+    await send_html(context.bot, user.id, texts.text(
+        "id", "my_data", name=escape(summary["user"]["display_name"] or "-"), messages=str(summary["messages"]),
+        tickets=str(summary["tickets"]), ratings=str(summary["ratings"]), unanswered=str(summary["unanswered"]),
+        recent=recent, days=str(svc.settings.retention_days),
+    ))
+
+
+async def erase(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Ask the user to confirm deleting their data (/hapusdata)."""
+    assert update.effective_user
+    keyboard = InlineKeyboardMarkup([[
+        InlineKeyboardButton(texts.text("id", "erase_yes"), callback_data="erase:yes"),
+        InlineKeyboardButton(texts.text("id", "erase_no"), callback_data="erase:no"),
+    ]])
+    await send_html(context.bot, update.effective_user.id, texts.text("id", "erase_confirm"), keyboard)

@@ -1,4 +1,4 @@
-"""A fake Telegram Bot API server on 127.0.0.1 for end-to-end tests of the real bot.
+"""A fake Telegram Bot API server on 127.0.0.1, for end-to-end tests and the load test of the real bot.
 
 It serves the methods the bot uses, queues updates the tests inject, records every call, and
 checks what real Telegram checks: HTML that parses, messages within 4,096 characters.
@@ -72,7 +72,7 @@ class Call:
 class FakeTelegram:
     """The fake server's state: queued updates, recorded calls, chat members, forced failures."""
 
-    token: str = "123456:TEST-TOKEN"
+    token: str = "123456:TEST-TOKEN"  # noqa: S105 - the fake server's own, never a real token
     updates: list[dict[str, Any]] = field(default_factory=list)
     calls: list[Call] = field(default_factory=list)
     members: dict[int, str] = field(default_factory=dict)
@@ -82,6 +82,9 @@ class FakeTelegram:
     _message_ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1000))
     _arrived: asyncio.Event = field(default_factory=asyncio.Event)
     _runner: web.AppRunner | None = None
+    by_chat: dict[int, list[Call]] = field(default_factory=dict)
+    polling: asyncio.Event = field(default_factory=asyncio.Event)
+    _chat_events: dict[int, asyncio.Event] = field(default_factory=dict)
 
     @property
     def base_url(self) -> str:
@@ -150,6 +153,16 @@ class FakeTelegram:
             "message": {**message, "chat": message.get("chat", {"id": chat_id, "type": "private"})},
         }})
 
+    async def messages_after(self, chat_id: int, seen: int, timeout: float) -> list[Call]:
+        """Wait until the bot has sent more than `seen` messages to a chat; return all of them."""
+        deadline = time.monotonic() + timeout
+        while len(self.by_chat.get(chat_id, [])) <= seen and time.monotonic() < deadline:
+            event = self._chat_events.setdefault(chat_id, asyncio.Event())
+            event.clear()
+            with contextlib.suppress(asyncio.TimeoutError):
+                await asyncio.wait_for(event.wait(), timeout=max(0.0, deadline - time.monotonic()))
+        return self.by_chat.get(chat_id, [])
+
     def sent(self, chat_id: int | None = None, method: str = "sendMessage") -> list[Call]:
         return [c for c in self.calls if c.method == method and (chat_id is None or int(c.params.get("chat_id", 0)) == chat_id)]
 
@@ -208,6 +221,7 @@ class FakeTelegram:
         return web.json_response({"ok": False, "error_code": code, "description": description}, status=code)
 
     async def _get_updates(self, params: dict[str, Any]) -> web.Response:
+        self.polling.set()
         offset = int(params.get("offset") or 0)
         self.updates = [u for u in self.updates if u["update_id"] >= offset]
         if not self.updates:
@@ -237,6 +251,9 @@ class FakeTelegram:
         if params.get("parse_mode") == "HTML" and (problem := html_problem(text)):
             return self._error(400, f"Bad Request: can't parse entities: {problem}")
         call.result = self._message(params, text)
+        chat_id = int(params["chat_id"])
+        self.by_chat.setdefault(chat_id, []).append(call)
+        self._chat_events.setdefault(chat_id, asyncio.Event()).set()
         return self._ok(call.result)
 
     def _sendPhoto(self, params: dict[str, Any], call: Call) -> web.Response:
@@ -268,3 +285,13 @@ class FakeTelegram:
                       "can_edit_stories can_delete_stories").split()
             extra = dict.fromkeys(rights, False)
         return self._ok({"status": status, "user": {"id": user_id, "is_bot": False, "first_name": "x"}, **extra})
+
+
+def bot_process_env(fake: FakeTelegram, database: str, **extra: str) -> dict[str, str]:
+    """Settings for a `python -m bot run` process that talks to this fake server."""
+    import os
+
+    return {
+        **os.environ, "TELEGRAM_BOT_TOKEN": fake.token, "TELEGRAM_API_BASE_URL": fake.base_url,
+        "DATABASE_PATH": database, "OFFICE_HOURS": "Mon-Sun 00:00-23:59", "LOG_LEVEL": "WARNING", **extra,
+    }
