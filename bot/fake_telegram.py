@@ -77,6 +77,8 @@ class FakeTelegram:
     calls: list[Call] = field(default_factory=list)
     members: dict[int, str] = field(default_factory=dict)
     blocked: set[int] = field(default_factory=set)
+    #: How many of the next sendMessage calls answer 429 Too Many Requests (flood control).
+    flood: int = 0
     port: int = 0
     _update_ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
     _message_ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1000))
@@ -246,6 +248,10 @@ class FakeTelegram:
         text = str(params.get("text", ""))
         if int(params["chat_id"]) in self.blocked:
             return self._error(403, "Forbidden: bot was blocked by the user")
+        if self.flood > 0:
+            self.flood -= 1
+            return web.json_response({"ok": False, "error_code": 429, "description": "Too Many Requests: retry after 1",
+                                      "parameters": {"retry_after": 1}}, status=429)
         if not text.strip() or len(text) > 4096:
             return self._error(400, "Bad Request: message text is empty or too long")
         if params.get("parse_mode") == "HTML" and (problem := html_problem(text)):

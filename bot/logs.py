@@ -10,7 +10,7 @@ from collections.abc import Iterable
 import structlog
 
 #: Libraries whose INFO/DEBUG lines drown the assistant's own.
-NOISY_LOGGERS = ("rasa", "rasa_sdk", "tensorflow", "absl", "sanic", "asyncio", "httpx", "apscheduler")
+NOISY_LOGGERS = ("rasa", "rasa_sdk", "tensorflow", "absl", "sanic", "asyncio", "httpx", "apscheduler", "aiohttp.access")
 
 
 class Redact(logging.Filter):

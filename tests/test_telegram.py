@@ -453,3 +453,44 @@ async def test_residents_see_and_erase_their_data(running: RunningBot, fake: Fak
     fake.press(RESIDENT, RESIDENT, confirm.result, "erase:yes")
     await fake.wait_for_text(RESIDENT, "telah dihapus")
     assert storage.user_data_summary(running.store.db, RESIDENT)["user"] is None
+
+
+async def test_language_switch_answers_in_english(running: RunningBot, fake: FakeTelegram) -> None:
+    fake.user_message(RESIDENT, "/bahasa")
+    menu = await fake.wait_for_text(RESIDENT, "Pilih bahasa")
+    fake.press(RESIDENT, RESIDENT, menu.result, "lang:en")
+    await fake.wait_for_text(RESIDENT, "Language changed to English")
+    fake.user_message(RESIDENT, "berapa biaya paspor")
+    await fake.wait_for_text(RESIDENT, "Official passport fees")
+
+
+async def test_outside_office_hours_says_when_to_expect_a_reply(
+    fake: FakeTelegram, tmp_path: Path, assistant: Assistant
+) -> None:
+    import datetime as dt
+
+    from bot.office_hours import JAKARTA
+
+    now = dt.datetime.now(JAKARTA)
+    closed_day = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")[(now.weekday() + 2) % 7]
+    bot = RunningBot(make_settings(fake, tmp_path, OFFICE_HOURS=f"{closed_day} 08:00-16:00"), assistant)
+    await bot.start()
+    try:
+        fake.user_message(RESIDENT, "/petugas")
+        notice = await fake.wait_for_text(RESIDENT, "di luar jam layanan")
+        assert "08:00 WIB" in notice.params["text"]
+    finally:
+        await bot.stop()
+
+
+async def test_flood_control_is_waited_out_and_the_answer_arrives(running: RunningBot, fake: FakeTelegram) -> None:
+    fake.flood = 1
+    fake.user_message(RESIDENT, "brp biaya paspor")
+
+    def tries() -> list[Any]:
+        return [c for c in fake.sent(RESIDENT) if "Rp650.000" in c.params["text"]]
+
+    await fake.wait_for(lambda _: len(tries()) == 2)
+    await asyncio.sleep(0.5)
+    # the refused try (429, retry after 1 s), then the delivered retry, and nothing more
+    assert [c.result is not None for c in tries()] == [False, True]
