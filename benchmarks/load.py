@@ -132,13 +132,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--messages", type=int, default=20, help="messages per user")
     parser.add_argument("--duration", type=float, default=300.0, help="upper bound of the run in seconds")
     parser.add_argument("--no-write", action="store_true", help="print only; leave benchmarks/RESULTS.md alone")
+    parser.add_argument("--section", default="load", help="name of the RESULTS.md section to write")
     args = parser.parse_args(argv)
     stats, elapsed = asyncio.run(run(args.users, args.messages, args.duration))
     throughput = stats.sent / elapsed if elapsed else 0.0
     p50 = (percentile(stats.latencies, 0.5) if stats.latencies else 0.0) * 1000
     p99 = (percentile(stats.latencies, 0.99) if stats.latencies else 0.0) * 1000
     body = "\n".join([
-        "## Load: simulated residents through the fake Bot API",
+        f"## Load: {args.users} simulated residents x {args.messages} messages through the fake Bot API",
         "",
         f"{args.users} users x {args.messages} messages (questions, smalltalk, about 5% escalations answered and "
         f"closed by staff), all at once. The bot runs as `python -m bot run` (its own process, with its action "
@@ -157,5 +158,5 @@ def main(argv: Sequence[str] | None = None) -> int:
     ])
     print(body)
     if not args.no_write:
-        write_section("load", body)
+        write_section(args.section, body)
     return 0 if stats.lost == 0 else 1

@@ -32,6 +32,9 @@ MAX_INPUT_CHARS = 4096
 ACTION_SERVER_START_TIMEOUT = 60.0
 #: Longest wait for one answer before apologising (Rasa's own action timeout is 5 minutes).
 ANSWER_TIMEOUT = 5.0
+#: Events kept per conversation (about a dozen turns, enough for the rules and both slots, which every
+#: action sets): Rasa's in-memory store would otherwise keep every conversation's whole history forever.
+MAX_TRACKER_EVENTS = 100
 LOCALHOST = "127.0.0.1"
 
 
@@ -256,4 +259,20 @@ async def load_agent(model_path: Path, action_webhook: str) -> Any:
     validate_action_results_with_cached_validator()
     endpoints = AvailableEndpoints(action=EndpointConfig(url=action_webhook))
     with contextlib.redirect_stdout(sys.stderr):
-        return await rasa_load_agent(model_path=str(model_path), endpoints=endpoints)
+        agent = await rasa_load_agent(model_path=str(model_path), endpoints=endpoints)
+    store = bounded_tracker_store(agent.domain)
+    agent.tracker_store = agent.processor.tracker_store = store
+    return agent
+
+
+def bounded_tracker_store(domain: Any) -> Any:
+    """Rasa's in-memory tracker store, keeping only the last MAX_TRACKER_EVENTS events per conversation."""
+    from rasa.core.tracker_store import InMemoryTrackerStore
+
+    class BoundedTrackerStore(InMemoryTrackerStore):
+        async def get_or_create_tracker(
+            self, sender_id: str, max_event_history: int | None = None, append_action_listen: bool = True
+        ) -> Any:
+            return await super().get_or_create_tracker(sender_id, MAX_TRACKER_EVENTS, append_action_listen)
+
+    return BoundedTrackerStore(domain)

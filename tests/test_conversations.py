@@ -88,3 +88,12 @@ async def test_action_responses_are_still_validated(assistant: Assistant) -> Non
     assert action._validate_action_result({"events": [], "responses": []})
     with pytest.raises(ValidationError):
         action._validate_action_result({"events": "not a list"})
+
+
+async def test_long_conversation_keeps_working_with_bounded_history(assistant: Assistant) -> None:
+    sender = user()
+    for number in range(40):
+        reply = await assistant.handle("brp biaya paspor" if number % 2 else "halo", sender)
+        assert reply.outcome in ("answer", "smalltalk")
+    assert (await assistant.handle("paspor", sender)).outcome == "clarify"
+    assert (await assistant.handle("paspor", sender)).outcome == "handoff"
