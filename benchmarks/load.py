@@ -95,7 +95,10 @@ async def escalation(fake: FakeTelegram, user: int, stats: Stats, deadline: floa
     if any("ini jawaban petugas" in str(c.params["text"]) for c in relayed[seen:]):
         stats.staff_replies_delivered += 1
     ticket_id = str(card.params["text"]).split("Tiket #", 1)[1].split("<", 1)[0]
+    seen = len(fake.by_chat.get(user, []))
     fake.press(STAFF, STAFF_CHAT, card.result, f"close:{ticket_id}", name="Petugas")
+    # Wait for the closing message: until then the resident's messages rightly go to staff, not the assistant.
+    await fake.messages_after(user, seen, REPLY_TIMEOUT)
 
 
 async def run(users: int, count: int, duration: float, seed: int = 7) -> tuple[Stats, float]:

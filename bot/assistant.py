@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import logging
 import os
 import socket
@@ -34,7 +35,7 @@ ACTION_SERVER_START_TIMEOUT = 60.0
 ANSWER_TIMEOUT = 5.0
 #: Events kept per conversation (about a dozen turns, enough for the rules and both slots, which every
 #: action sets): Rasa's in-memory store would otherwise keep every conversation's whole history forever.
-MAX_TRACKER_EVENTS = 100
+MAX_TRACKER_EVENTS = 50
 LOCALHOST = "127.0.0.1"
 
 
@@ -249,6 +250,20 @@ def validate_action_results_with_cached_validator() -> None:
     RemoteAction._validate_action_result = validate
 
 
+def resolve_event_types_once() -> None:
+    """Cache Rasa's event-type lookup, which walks every Event subclass for each event it deserialises.
+
+    The in-memory tracker store deserialises a conversation's events on every message; profiling the load
+    test showed this lookup as the largest single cost of reading a tracker (benchmarks/RESULTS.md).
+    """
+    from rasa.shared.core.events import Event
+
+    lookup: Any = Event.resolve_by_type  # a staticmethod: (type_name, default) -> Event subclass
+    if not hasattr(lookup, "cache_info"):
+        cached: Any = staticmethod(functools.lru_cache(maxsize=None)(lookup))
+        Event.resolve_by_type = cached
+
+
 async def load_agent(model_path: Path, action_webhook: str) -> Any:
     """Load the trained model from local disk with the action endpoint (imports Rasa)."""
     os.environ.setdefault("RASA_TELEMETRY_ENABLED", "false")
@@ -257,6 +272,7 @@ async def load_agent(model_path: Path, action_webhook: str) -> Any:
     from rasa.utils.endpoints import EndpointConfig
 
     validate_action_results_with_cached_validator()
+    resolve_event_types_once()
     endpoints = AvailableEndpoints(action=EndpointConfig(url=action_webhook))
     with contextlib.redirect_stdout(sys.stderr):
         agent = await rasa_load_agent(model_path=str(model_path), endpoints=endpoints)
