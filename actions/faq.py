@@ -217,23 +217,30 @@ def load_faq(
     return faq
 
 
-def _read_file(path: Path, faq: Faq) -> Iterable[tuple[Entry, dict[str, int]]]:
-    """Yield each entry of one file with the line of each of its fields."""
+def _read_items(path: Path, faq: Faq, shape_message: str) -> list[tuple[Any, yaml.Node]]:
+    """Parse a YAML file that must hold a list; return each item with its node (for line numbers).
+
+    Broken YAML or another shape is reported as a problem with its line, and gives no items.
+    """
     text = path.read_text(encoding="utf-8")
     try:
         node = yaml.compose(text, Loader=yaml.SafeLoader)
         data = yaml.safe_load(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 1 if mark else 0
-        faq.problems.append(Problem(str(path), line, f"format YAML rusak: {exc}"))
-        return
+        faq.problems.append(Problem(str(path), mark.line + 1 if mark else 0, f"format YAML rusak: {exc}"))
+        return []
     if data is None:
-        return
-    if not isinstance(data, list) or node is None or not isinstance(node, yaml.SequenceNode):
-        faq.problems.append(Problem(str(path), 1, "berkas harus berisi daftar entri (setiap entri diawali '- id:')"))
-        return
-    for item, item_node in zip(data, node.value, strict=True):
+        return []
+    if not isinstance(data, list) or not isinstance(node, yaml.SequenceNode):
+        faq.problems.append(Problem(str(path), 1, shape_message))
+        return []
+    return list(zip(data, node.value, strict=True))
+
+
+def _read_file(path: Path, faq: Faq) -> Iterable[tuple[Entry, dict[str, int]]]:
+    """Yield each entry of one file with the line of each of its fields."""
+    for item, item_node in _read_items(path, faq, "berkas harus berisi daftar entri (setiap entri diawali '- id:')"):
         entry_line = item_node.start_mark.line + 1
         if not isinstance(item, dict) or not isinstance(item_node, yaml.MappingNode):
             faq.problems.append(Problem(str(path), entry_line, "entri harus berupa pasangan kunci: nilai"))
@@ -330,19 +337,9 @@ def _check_duplicates(
 
 def _read_notices(path: Path, faq: Faq, catalogue: Catalogue) -> list[Notice]:
     """Read and check the service notices file."""
-    text = path.read_text(encoding="utf-8")
-    try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text) or []
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        faq.problems.append(Problem(str(path), mark.line + 1 if mark else 0, f"format YAML rusak: {exc}"))
-        return []
-    if not isinstance(data, list) or (data and not isinstance(node, yaml.SequenceNode)):
-        faq.problems.append(Problem(str(path), 1, "berkas pemberitahuan harus berisi daftar (setiap item diawali '- text:')"))
-        return []
+    items = _read_items(path, faq, "berkas pemberitahuan harus berisi daftar (setiap item diawali '- text:')")
     notices = []
-    for item, item_node in zip(data, node.value if node else [], strict=True):
+    for item, item_node in items:
         line = item_node.start_mark.line + 1
         problems = _notice_problems(item, catalogue)
         faq.problems.extend(Problem(str(path), line, f"pemberitahuan: {p}") for p in problems)

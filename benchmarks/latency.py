@@ -21,10 +21,11 @@ from pathlib import Path
 import yaml
 
 from actions.faq import load_faq
-from benchmarks.results import median, percentile, write_section
+from benchmarks.results import median, write_section
 from bot.assistant import Assistant, free_port, load_agent
 from bot.logs import configure_logging
 from bot.paths import ROOT
+from bot.report import percentile
 from bot.training import ensure_model, training_examples
 
 HELDOUT = ROOT / "tests" / "data" / "heldout.yml"
@@ -126,7 +127,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     cold = time_cold_start(args.runs)
     latencies, server_kb = asyncio.run(time_answers(model, messages(args.messages)))
     train_s = time_training()
-    p50, p99 = percentile(latencies, 0.5) * 1000, percentile(latencies, 0.99) * 1000
+    p50, p99 = (percentile(latencies, 0.5) or 0.0) * 1000, (percentile(latencies, 0.99) or 0.0) * 1000
     own_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     body = "\n".join([
         "## Answer path: speed and memory",

@@ -20,9 +20,10 @@ from pathlib import Path
 
 import yaml
 
-from benchmarks.results import percentile, write_section
+from benchmarks.results import write_section
 from bot.fake_telegram import FakeTelegram, bot_process_env
 from bot.paths import ROOT
+from bot.report import percentile
 from bot.training import ensure_model
 
 STAFF_CHAT, STAFF = -1009999, 424242
@@ -139,8 +140,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     stats, elapsed = asyncio.run(run(args.users, args.messages, args.duration))
     throughput = stats.sent / elapsed if elapsed else 0.0
-    p50 = (percentile(stats.latencies, 0.5) if stats.latencies else 0.0) * 1000
-    p99 = (percentile(stats.latencies, 0.99) if stats.latencies else 0.0) * 1000
+    p50 = (percentile(stats.latencies, 0.5) or 0.0) * 1000
+    p99 = (percentile(stats.latencies, 0.99) or 0.0) * 1000
     body = "\n".join([
         f"## Load: {args.users} simulated residents x {args.messages} messages through the fake Bot API",
         "",

@@ -12,13 +12,6 @@ RESULTS_PATH = Path(__file__).resolve().parent / "RESULTS.md"
 HEADER = "# Benchmark results\n\nWritten by the benchmark commands (see README, section Benchmarks). Do not edit by hand.\n"
 
 
-def percentile(values: Sequence[float], fraction: float) -> float:
-    """The value below which the given fraction of values fall (nearest rank)."""
-    ordered = sorted(values)
-    index = min(len(ordered) - 1, max(0, round(fraction * len(ordered) + 0.5) - 1))
-    return ordered[index]
-
-
 def median(values: Sequence[float]) -> float:
     """The median of the values."""
     return statistics.median(values)

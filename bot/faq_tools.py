@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from html import unescape
 from pathlib import Path
 from typing import TextIO
 
@@ -70,7 +71,7 @@ def preview(faq_id: str, out: TextIO, faq_dir: Path = FAQ_DIR) -> int:
         html = to_html(response.text)
         print(f"===== {'Bahasa Indonesia' if language == 'id' else 'English'} "
               f"({len(split_message(html))} pesan Telegram) =====", file=out)
-        print(visible_text(html).replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&"), file=out)
+        print(unescape(visible_text(html)), file=out)
         keyboard = reply_keyboard(reply)
         for row in keyboard.inline_keyboard if keyboard else ():
             print("  " + "  ".join(f"[{button.text}]" for button in row), file=out)
