@@ -30,8 +30,10 @@ STALE_AFTER_DAYS = 183
 #: A copy of ../shared/faq-catalogue.yml (a test keeps the two identical), so a clone runs alone.
 CATALOGUE_PATH = Path(__file__).resolve().parent / "faq-catalogue.yml"
 
-#: Longest answer (visible characters, markup excluded) that still reads well on a phone screen.
-MAX_ANSWER_CHARS = 1200
+#: Longest main answer (visible characters, markup excluded) that fits a phone screen.
+MAX_ANSWER_CHARS = 700
+#: Longest optional details text, shown only when the resident taps "Rincian".
+MAX_DETAILS_CHARS = 1200
 #: Fewest example questions a topic needs for the model to learn it.
 MIN_EXAMPLES = 8
 ALLOWED_TAGS = ("b", "i")
@@ -75,12 +77,18 @@ class Entry:
     legal: str = ""
     title_en: str = ""
     answer_en: str = ""
+    details: str = ""
+    details_en: str = ""
     source: str = ""
     line: int = 0
 
     def text(self, language: str) -> str:
         """The answer in the language asked for, Indonesian when no English answer exists."""
         return self.answer_en if language == "en" and self.answer_en else self.answer
+
+    def more(self, language: str) -> str:
+        """The optional details in the language asked for, Indonesian when no English details exist."""
+        return self.details_en if language == "en" and self.details_en else self.details
 
     def heading(self, language: str) -> str:
         """The title in the language asked for."""
@@ -266,6 +274,8 @@ def _entry_from(item: dict[str, Any], path: Path, line: int) -> Entry:
         legal=str(item.get("legal") or ""),
         title_en=str(item.get("title_en") or ""),
         answer_en=str(item.get("answer_en") or "").strip(),
+        details=str(item.get("details") or "").strip(),
+        details_en=str(item.get("details_en") or "").strip(),
         source=str(path),
         line=line,
     )
@@ -295,12 +305,7 @@ def _check_entry(
         for key in ("title_en", "answer_en"):
             if not getattr(entry, key):
                 problems.append(at("", f"kolom {key!r} wajib diisi: topik ini harus punya jawaban Bahasa Inggris"))
-    for key in ("answer", "answer_en"):
-        markup = getattr(entry, key)
-        length = len(visible_text(markup))
-        if length > MAX_ANSWER_CHARS:
-            problems.append(at(key, f"{key} terlalu panjang ({length} karakter, maksimal {MAX_ANSWER_CHARS}) untuk layar ponsel"))
-        problems.extend(at(key, f"{key}: {p}") for p in markup_problems(markup))
+    problems += [at(key, message) for key, message in _text_problems(entry)]
     for number, url in enumerate(entry.links):
         if problem := link_problem(url):
             problems.append(at(f"links.{number}" if f"links.{number}" in lines else "links", problem))
@@ -310,6 +315,22 @@ def _check_entry(
         problems.append(at("reviewed", f"tanggal 'reviewed' {entry.reviewed} ada di masa depan"))
     if 0 < len(entry.examples) < MIN_EXAMPLES:
         problems.append(at("examples", f"contoh pertanyaan terlalu sedikit ({len(entry.examples)}, minimal {MIN_EXAMPLES})"))
+    return problems
+
+
+def _text_problems(entry: Entry) -> list[tuple[str, str]]:
+    """(field, problem) for the answer and details texts: length on a phone screen and markup."""
+    problems = []
+    if entry.details_en and not entry.details:
+        problems.append(("details_en", "kolom 'details_en' diisi tetapi 'details' (Bahasa Indonesia) kosong"))
+    for key, limit in (("answer", MAX_ANSWER_CHARS), ("answer_en", MAX_ANSWER_CHARS),
+                       ("details", MAX_DETAILS_CHARS), ("details_en", MAX_DETAILS_CHARS)):
+        markup = getattr(entry, key)
+        length = len(visible_text(markup))
+        if length > limit:
+            hint = "; pindahkan rincian ke kolom 'details'" if key.startswith("answer") else ""
+            problems.append((key, f"{key} terlalu panjang ({length} karakter, maksimal {limit}) untuk layar ponsel{hint}"))
+        problems += [(key, f"{key}: {p}") for p in markup_problems(markup)]
     return problems
 
 

@@ -38,8 +38,8 @@ TEXTS: dict[str, dict[str, str]] = {
         ),
         "office": (
             "Anda juga dapat datang langsung ke Kantor Imigrasi Kelas I TPI Bengkulu, "
-            "Jl. Pembangunan No. 23, Padang Harapan, Kota Bengkulu, atau membuka "
-            "bengkulu.imigrasi.go.id."
+            "Jl. Pembangunan No. 23, Padang Harapan, Kota Bengkulu, atau membuka situs resmi "
+            "www.imigrasi.go.id."
         ),
         "greet": (
             "Halo! Saya asisten informasi Kantor Imigrasi Kelas I TPI Bengkulu. Silakan tanya "
@@ -53,6 +53,10 @@ TEXTS: dict[str, dict[str, str]] = {
             "petugas."
         ),
         "suggest_more": "Topik yang sering ditanyakan:",
+        "second_miss": (
+            "Maaf, saya masih belum memahami pertanyaan Anda. Pilih salah satu topik di bawah, ketik /topik "
+            "untuk melihat semua topik, atau tekan tombol <i>Petugas</i> untuk bertanya langsung kepada petugas."
+        ),
     },
     "en": {
         "links": "Official links:",
@@ -77,7 +81,7 @@ TEXTS: dict[str, dict[str, str]] = {
         ),
         "office": (
             "You can also visit the Bengkulu Class I Immigration Office, Jl. Pembangunan No. 23, "
-            "Padang Harapan, Bengkulu City, or see bengkulu.imigrasi.go.id."
+            "Padang Harapan, Bengkulu City, or see the official site www.imigrasi.go.id."
         ),
         "greet": (
             "Hello! I am the information assistant of the Bengkulu Class I Immigration Office. "
@@ -91,6 +95,10 @@ TEXTS: dict[str, dict[str, str]] = {
             "our staff."
         ),
         "suggest_more": "Frequently asked topics:",
+        "second_miss": (
+            "Sorry, I still do not understand your question. Choose a topic below, type /topik to see all topics, "
+            "or tap <i>Officer</i> to ask our staff directly."
+        ),
     },
 }
 

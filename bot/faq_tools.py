@@ -10,7 +10,7 @@ from typing import TextIO
 
 from actions import dialogue
 from actions.faq import FAQ_DIR, load_faq, today_in_bengkulu, visible_text
-from bot import storage
+from bot import storage, texts
 from bot.assistant import Reply
 from bot.learning import AddError, add_example, group_unanswered
 from bot.normalize import Normalizer
@@ -72,9 +72,12 @@ def preview(faq_id: str, out: TextIO, faq_dir: Path = FAQ_DIR) -> int:
         print(f"===== {'Bahasa Indonesia' if language == 'id' else 'English'} "
               f"({len(split_message(html))} pesan Telegram) =====", file=out)
         print(unescape(visible_text(html)), file=out)
-        keyboard = reply_keyboard(reply)
+        keyboard = reply_keyboard(reply, details=bool(entry.details))
         for row in keyboard.inline_keyboard if keyboard else ():
             print("  " + "  ".join(f"[{button.text}]" for button in row), file=out)
+        if entry.details:
+            print(f"----- {texts.text(language, 'more_button')} -----", file=out)
+            print(unescape(visible_text(to_html(entry.more(language)))), file=out)
     return 0
 
 

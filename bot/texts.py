@@ -14,7 +14,7 @@ TEXTS: dict[str, dict[str, str]] = {
         ),
         "unavailable": (
             "Maaf, layanan asisten sedang mengalami gangguan. Pesan Anda sudah kami catat. Silakan coba "
-            "lagi beberapa saat lagi, minta petugas dengan tombol di bawah, atau kunjungi bengkulu.imigrasi.go.id."
+            "lagi beberapa saat lagi, minta petugas dengan tombol di bawah, atau kunjungi www.imigrasi.go.id."
         ),
         "error": "Maaf, terjadi gangguan saat memproses pesan Anda. Silakan coba lagi sebentar lagi.",
         "rate_limited": "Mohon maaf, Anda mengirim terlalu banyak pesan. Silakan tunggu sebentar lalu kirim lagi.",
@@ -51,6 +51,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "choose_topic": "Pilih topik:",
         "choose_language": "Pilih bahasa / choose a language:",
         "language_set": "Bahasa diubah ke Bahasa Indonesia.",
+        "more_button": "ℹ️ Rincian",
         "helpful": "👍 Membantu",
         "not_helpful": "👎 Tidak membantu",
         "officer_button": "🙋 Bicara dengan petugas",
@@ -75,7 +76,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "no_staff": (
             "Maaf, layanan petugas lewat chat belum tersedia. Silakan datang ke Kantor Imigrasi Kelas I "
             "TPI Bengkulu, Jl. Pembangunan No. 23, Padang Harapan, Kota Bengkulu, atau buka "
-            "bengkulu.imigrasi.go.id."
+            "www.imigrasi.go.id."
         ),
         "staff_says": "👮 <b>Petugas:</b> {text}",
         "ticket_closed_user": (
@@ -171,6 +172,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "empty": "Your message is empty. Please write a question about passports, visas or stay permits.",
         "no_words": "Sorry, I can only read written messages. Please type your question.",
         "language_set": "Language changed to English.",
+        "more_button": "ℹ️ Details",
         "helpful": "👍 Helpful",
         "not_helpful": "👎 Not helpful",
         "officer_button": "🙋 Talk to an officer",
@@ -199,7 +201,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "non_text": "Sorry, I can only read text messages. For your safety, do not send photos of documents.",
         "unavailable": (
             "Sorry, the assistant is having problems. Please try again shortly or visit "
-            "bengkulu.imigrasi.go.id."
+            "www.imigrasi.go.id."
         ),
     },
 }

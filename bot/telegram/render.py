@@ -59,9 +59,11 @@ def _cut(line: str, limit: int) -> list[str]:
     return [*pieces, line]
 
 
-def reply_keyboard(reply: Reply) -> InlineKeyboardMarkup | None:
-    """Buttons under a reply: choices to pick, or rating and officer buttons under an answer."""
+def reply_keyboard(reply: Reply, details: bool = False) -> InlineKeyboardMarkup | None:
+    """Buttons under a reply: choices to pick, or details, related topic, rating and officer buttons under an answer."""
     rows = [[InlineKeyboardButton(title, callback_data=f"ask:{payload.lstrip('/')}")] for title, payload in reply.buttons]
+    if details and reply.outcome == "answer" and reply.faq_id:
+        rows.insert(0, [InlineKeyboardButton(texts.text(reply.language, "more_button"), callback_data=f"more:{reply.faq_id}")])
     if reply.outcome == "answer" and reply.faq_id:
         rows.append([
             InlineKeyboardButton(texts.text(reply.language, "helpful"), callback_data=f"rate:{reply.faq_id}:1"),

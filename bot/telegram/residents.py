@@ -110,7 +110,8 @@ async def handle_text(update: Update, context: ContextTypes.DEFAULT_TYPE, messag
         storage.log_message, user.id, "out", reply.plain_text, outcome=reply.outcome, intent=reply.intent,
         confidence=reply.confidence, faq_id=reply.faq_id,
     )
-    await send_html(context.bot, user.id, to_html(reply.text), reply_keyboard(reply))
+    entry = svc.faq.current().get(reply.faq_id or "")
+    await send_html(context.bot, user.id, to_html(reply.text), reply_keyboard(reply, details=bool(entry and entry.details)))
     if reply.outcome in ("clarify", "fallback") and reply.intent != "out_of_scope":
         await svc.store(storage.record_unanswered, user.id, message, reply.outcome, reply.guesses)
     if reply.outcome == "handoff":
@@ -130,6 +131,8 @@ async def button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     user, svc = update.effective_user, services(context)
     if kind == "ask":
         await handle_text(update, context, f"/{value}")
+    elif kind == "more":
+        await send_details(update, context, value)
     elif kind == "cat" and value in CATALOGUE.categories:
         await send_html(context.bot, user.id, texts.text("id", "choose_topic"), topic_keyboard(context, value))
     elif kind == "officer":
@@ -147,6 +150,14 @@ async def button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         if value == "yes":
             await svc.store(storage.erase_user, user.id)
         await send_html(context.bot, user.id, texts.text("id", "erased" if value == "yes" else "erase_cancelled"))
+
+
+async def send_details(update: Update, context: ContextTypes.DEFAULT_TYPE, faq_id: str) -> None:
+    """Send the details of an answer (the part behind its "Rincian" button)."""
+    assert update.effective_user
+    entry = services(context).faq.current().get(faq_id)
+    if entry and entry.details:
+        await send_html(context.bot, update.effective_user.id, to_html(entry.more(await language_of(update, context))))
 
 
 async def rate_answer(update: Update, context: ContextTypes.DEFAULT_TYPE, value: str) -> None:
