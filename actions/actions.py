@@ -34,6 +34,22 @@ def top_intent(tracker: Tracker) -> tuple[str | None, float]:
     return None, 0.0
 
 
+def ranking_of(tracker: Tracker) -> list[dict[str, Any]]:
+    """The latest message's intent ranking, likeliest first (without Rasa's nlu_fallback)."""
+    ranking = tracker.latest_message.get("intent_ranking") or [tracker.latest_message.get("intent") or {}]
+    return [item for item in ranking if item.get("name") and item["name"] != FALLBACK_INTENT]
+
+
+def failures_of(tracker: Tracker) -> int:
+    """How many unclear messages in a row came before this one."""
+    return int(tracker.get_slot("failures") or 0)
+
+
+def message_text(tracker: Tracker) -> str:
+    """The latest message's text as the model read it."""
+    return str(tracker.latest_message.get("text") or "")
+
+
 def top_guesses(tracker: Tracker, count: int = 3) -> list[tuple[str, float]]:
     """The likeliest real intents of the latest message with their confidence."""
     ranking = tracker.latest_message.get("intent_ranking") or []
@@ -64,7 +80,7 @@ def send(dispatcher: CollectingDispatcher, tracker: Tracker, response: dialogue.
             "guesses": top_guesses(tracker),
         },
     )
-    failures = int(tracker.get_slot("failures") or 0) + 1 if response.missed else 0
+    failures = failures_of(tracker) + 1 if response.missed else 0
     return [SlotSet("language", language), SlotSet("failures", float(failures))]
 
 
@@ -77,11 +93,8 @@ class ActionAnswerFaq(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
         language = language_of(tracker)
         faq = faq_content()
-        entry = faq.get(top_intent(tracker)[0] or "")
-        if entry:
-            response = dialogue.answer(entry, language, faq.notices_for(entry.id, today_in_bengkulu()))
-        else:
-            response = dialogue.fallback(language)
+        notices = faq.notices_for(top_intent(tracker)[0] or "", today_in_bengkulu())
+        response = dialogue.answer_or_ask(message_text(tracker), ranking_of(tracker), faq, language, notices)
         return send(dispatcher, tracker, response, language)
 
 
@@ -93,9 +106,8 @@ class ActionClarify(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
         language = language_of(tracker)
-        ranking = tracker.latest_message.get("intent_ranking") or []
-        failures = int(tracker.get_slot("failures") or 0)
-        return send(dispatcher, tracker, dialogue.clarify(ranking, faq_content(), language, failures), language)
+        response = dialogue.clarify(message_text(tracker), ranking_of(tracker), faq_content(), language, failures_of(tracker))
+        return send(dispatcher, tracker, response, language)
 
 
 class ActionHandoff(Action):
@@ -117,7 +129,8 @@ class ActionOutOfScope(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
         language = language_of(tracker)
-        return send(dispatcher, tracker, dialogue.out_of_scope(language), language)
+        response = dialogue.out_of_scope(faq_content(), language, top_intent(tracker)[1], failures_of(tracker))
+        return send(dispatcher, tracker, response, language)
 
 
 class ActionSmalltalk(Action):

@@ -19,8 +19,34 @@ SMALLTALK_INTENTS = ("greet", "goodbye", "thanks", "bot_challenge")
 #: Least confidence for a topic to be offered as a "Maksud Anda ...?" choice.
 SUGGEST_MIN_CONFIDENCE = 0.08
 MAX_SUGGESTIONS = 3
-#: Topics offered after a greeting, for people who don't know what to ask.
+#: Least confidence in out_of_scope for telling a resident that the question is outside immigration services.
+DECLINE_MIN_CONFIDENCE = 0.6
+#: Under an answer, the runner-up topic is offered as a button when the model gives it at least this much.
+ALSO_MIN_CONFIDENCE = 0.2
+#: Topics offered after a greeting or a second unclear message, for people who don't know what to ask.
 POPULAR_TOPICS = ("paspor_syarat_baru", "paspor_biaya", "paspor_mpaspor", "kantor_alamat_jam")
+#: A message that names only a broad subject ("paspor", "bikin paspor", "visa", "perpanjang") gets that subject's
+#: main topics instead of a guess: the general ones first, then hajj/umrah, the purpose of most passports Bengkulu
+#: issues (facts.md, paspor_haji_umroh).
+BROAD_TOPICS = {
+    "paspor": ("paspor_syarat_baru", "paspor_biaya", "paspor_perpanjang", "paspor_haji_umroh"),
+    "visa": ("visa_voa", "visa_evisa", "visa_perpanjang"),
+    "perpanjang": ("paspor_perpanjang", "visa_perpanjang", "izin_itas"),
+}
+_BROAD_WORDS = {
+    "paspor": "paspor", "pasport": "paspor", "passport": "paspor", "pasfor": "paspor", "paspord": "paspor",
+    "epaspor": "paspor", "e-paspor": "paspor",
+    "visa": "visa", "visum": "visa",
+    "perpanjang": "perpanjang", "perpanjangan": "perpanjang", "memperpanjang": "perpanjang",
+    "diperpanjang": "perpanjang", "renew": "perpanjang", "renewal": "perpanjang", "extend": "perpanjang",
+}
+#: Words that add nothing to a broad subject ("bikin paspor", "syarat paspor", "info visa dong").
+_FILLER_WORDS = frozenset(
+    "bikin buat membuat pembuatan urus mengurus ngurus pengurusan syarat persyaratan cara info informasi tanya "
+    "bertanya nanya mau ingin min mimin kak admin pak bu tolong dong ya yah sih gimana bagaimana apa saja aja "
+    "yang di ke untuk tentang soal mengenai proses prosedur the a an to get make apply application how about "
+    "requirements requirement please i want need".split()
+)
 
 
 @dataclass(frozen=True)
@@ -61,30 +87,60 @@ def render_entry(entry: Entry, language: str, notices: Sequence[Notice] = ()) ->
     return "\n\n".join(parts)
 
 
-def answer(entry: Entry, language: str, notices: Sequence[Notice] = ()) -> Response:
-    """Answer a recognised topic, with the service notices that concern it."""
-    return Response("answer", render_entry(entry, language, notices), faq_id=entry.id)
+def broad_subject(message: str) -> str | None:
+    """The broad subject a message names and nothing more ("bikin paspor" -> "paspor"), or None."""
+    words = message.lower().replace("?", " ").replace("!", " ").split()
+    subjects = {_BROAD_WORDS[w] for w in words if w in _BROAD_WORDS}
+    rest = [w for w in words if w not in _BROAD_WORDS and w not in _FILLER_WORDS]
+    return subjects.pop() if len(subjects) == 1 and not rest and len(words) <= 5 else None
+
+
+def answer_or_ask(
+    message: str, ranking: Sequence[Mapping[str, Any]], faq: Faq, language: str, notices: Sequence[Notice] = ()
+) -> Response:
+    """Answer the recognised topic, offering a close runner-up too; ask back when the message is only a broad subject."""
+    subject = broad_subject(message)
+    if subject:
+        return offer(BROAD_TOPICS[subject], faq, language, missed=False)
+    topics = [(item["name"], float(item.get("confidence") or 0)) for item in ranking if item.get("name") in faq.entries]
+    if not topics:
+        return fallback(language)
+    also = [faq.entries[name] for name, confidence in topics[1:2] if confidence >= ALSO_MIN_CONFIDENCE]
+    return answer(faq.entries[topics[0][0]], language, notices, also)
+
+
+def answer(entry: Entry, language: str, notices: Sequence[Notice] = (), also: Sequence[Entry] = ()) -> Response:
+    """Answer a recognised topic, with the service notices that concern it and buttons for related topics."""
+    return Response("answer", render_entry(entry, language, notices), faq_id=entry.id,
+                    buttons=tuple(topic_button(other, language) for other in also))
 
 
 def clarify(
-    ranking: Sequence[Mapping[str, Any]], faq: Faq, language: str, failures: int
+    message: str, ranking: Sequence[Mapping[str, Any]], faq: Faq, language: str, failures: int
 ) -> Response:
-    """Ask back with the likeliest topics, or fall back; hand off when it is the second miss."""
-    if failures >= 1:
-        return handoff(language)
+    """Ask back with the likeliest topics; after a second miss in a row offer the menu and the officer instead."""
+    subject = broad_subject(message)
+    if subject:
+        return offer(BROAD_TOPICS[subject], faq, language, missed=False)
     candidates = [
-        faq.entries[item["name"]]
+        str(item["name"])
         for item in ranking
         if item.get("name") in faq.entries and float(item.get("confidence") or 0) >= SUGGEST_MIN_CONFIDENCE
     ][:MAX_SUGGESTIONS]
-    if not candidates:
-        return fallback(language)
+    if failures >= 1 or not candidates:
+        return not_understood(faq, language, failures)
+    return offer(candidates, faq, language, missed=True)
+
+
+def offer(topic_ids: Sequence[str], faq: Faq, language: str, missed: bool) -> Response:
+    """Ask "Maksud Anda ...?" with these topics as buttons."""
+    entries = [faq.entries[t] for t in topic_ids if t in faq.entries]
     return Response(
         "clarify",
         f"{text(language, 'clarify')}\n{text(language, 'clarify_human')}",
-        suggestions=tuple(entry.id for entry in candidates),
-        buttons=tuple(topic_button(entry, language) for entry in candidates),
-        missed=True,
+        suggestions=tuple(entry.id for entry in entries),
+        buttons=tuple(topic_button(entry, language) for entry in entries),
+        missed=missed,
     )
 
 
@@ -93,8 +149,26 @@ def fallback(language: str) -> Response:
     return Response("fallback", text(language, "fallback"), missed=True)
 
 
-def out_of_scope(language: str) -> Response:
-    """Say what the assistant does not cover and where to go instead (understood, so not a miss)."""
+def not_understood(faq: Faq, language: str, failures: int) -> Response:
+    """Say so honestly; after a second unclear message in a row offer the menu and the officer instead."""
+    return menu(faq, language) if failures >= 1 else fallback(language)
+
+
+def menu(faq: Faq, language: str) -> Response:
+    """After a second unclear message: the popular topics, the topic menu and the officer, never a silent ticket."""
+    entries = [faq.entries[t] for t in POPULAR_TOPICS if t in faq.entries]
+    return Response("fallback", text(language, "second_miss"),
+                    buttons=tuple(topic_button(entry, language) for entry in entries), missed=True)
+
+
+def out_of_scope(faq: Faq, language: str, confidence: float, failures: int) -> Response:
+    """Say what the assistant does not cover and where to go instead (understood, so not a miss).
+
+    A message only weakly placed outside immigration ("gimana caranya ya") is more likely unclear than off-topic:
+    it is treated as not understood instead of being told it is outside the office's services.
+    """
+    if confidence < DECLINE_MIN_CONFIDENCE:
+        return not_understood(faq, language, failures)
     return Response("fallback", text(language, "out_of_scope"))
 
 

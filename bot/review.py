@@ -151,5 +151,6 @@ def serve(settings: Settings) -> int:
     import uvicorn
 
     print(f"Halaman tinjauan: http://127.0.0.1:{settings.review_port}/ (pengguna: {REVIEW_USER})", file=sys.stderr)
-    uvicorn.run(datasette_app(settings), host="127.0.0.1", port=settings.review_port, log_level="warning")
+    # ws="none": the page needs no websockets, and uvicorn 0.54 cannot import the locked websockets 10.4.
+    uvicorn.run(datasette_app(settings), host="127.0.0.1", port=settings.review_port, log_level="warning", ws="none")
     return 0

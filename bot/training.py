@@ -71,9 +71,10 @@ def training_examples(faq: Faq, nlu_dir: Path = NLU_DIR) -> dict[str, list[str]]
 
 
 def fingerprint(faq: Faq) -> str:
-    """A hash of everything the model learns from (answers, links and dates excluded)."""
+    """A hash of everything the model learns from, and of the topic model's code (answers, links and dates excluded)."""
     digest = hashlib.sha256(DERIVATION_VERSION.encode())
-    for path in (CONFIG_PATH, DOMAIN_PATH, NORMALISATION_PATH, *(NLU_DIR / n for n in CONVERSATION_FILES)):
+    model_code = sorted((Path(__file__).parent / "nlu").glob("*.py"))
+    for path in (CONFIG_PATH, DOMAIN_PATH, NORMALISATION_PATH, *(NLU_DIR / n for n in CONVERSATION_FILES), *model_code):
         digest.update(path.read_bytes())
     topics = {entry.id: list(entry.examples) for entry in faq.entries.values()}
     digest.update(json.dumps(topics, sort_keys=True, ensure_ascii=False).encode())

@@ -8,14 +8,11 @@ from typing import Any
 
 import pytest
 import pytest_asyncio
-import yaml
 
 from actions.faq import Faq, load_faq
 from bot.assistant import Assistant
 from bot.logs import configure_logging
 from bot.training import ensure_model
-
-DATA = Path(__file__).parent / "data"
 
 configure_logging("WARNING")
 
@@ -23,11 +20,6 @@ configure_logging("WARNING")
 @pytest.fixture(scope="session")
 def faq() -> Faq:
     return load_faq()
-
-
-@pytest.fixture(scope="session")
-def heldout() -> dict[str, list[str]]:
-    return yaml.safe_load((DATA / "heldout.yml").read_text(encoding="utf-8"))
 
 
 @pytest.fixture(scope="session")

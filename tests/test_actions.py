@@ -9,6 +9,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions import dialogue
 from actions.actions import ActionAnswerFaq, ActionClarify, ActionHandoff, ActionOutOfScope, ActionSmalltalk
 from actions.faq import Faq, load_faq
 from tests.conftest import tracker_dict
@@ -105,14 +106,59 @@ async def test_nothing_likely_falls_back() -> None:
     assert SlotSet("failures", 1.0) in events
 
 
-async def test_second_miss_in_a_row_hands_off() -> None:
+async def test_second_miss_in_a_row_offers_the_menu_instead_of_opening_a_ticket() -> None:
     state = tracker_dict("nlu_fallback", 0.3, ranking=LOW, slots={"failures": 1.0})
     message, events = await run(ActionClarify(), state)
-    assert message["custom"]["outcome"] == "handoff"
-    assert "Jl. Pembangunan No. 23" in message["text"]
+    assert message["custom"]["outcome"] == "fallback"
+    assert "/topik" in message["text"]
+    assert [b["payload"] for b in message["buttons"]][:2] == ["/paspor_syarat_baru", "/paspor_biaya"]
+    assert SlotSet("failures", 2.0) in events
+
+
+@pytest.mark.parametrize(("text", "subject"), [
+    ("paspor", "paspor"), ("bikin paspor", "paspor"), ("syarat paspor", "paspor"), ("visa", "visa"),
+    ("perpanjang", "perpanjang"), ("info visa dong min", "visa"),
+])
+async def test_a_broad_subject_gets_its_main_topics_most_asked_first(text: str, subject: str) -> None:
+    ranking = [{"name": "paspor_pmi", "confidence": 0.9}, {"name": "paspor_biaya", "confidence": 0.05}]
+    message, events = await run(ActionAnswerFaq(), tracker_dict("paspor_pmi", 0.9, text=text, ranking=ranking))
+    assert message["custom"]["outcome"] == "clarify"
+    assert message["custom"]["suggestions"] == list(dialogue.BROAD_TOPICS[subject])
     assert SlotSet("failures", 0.0) in events
+
+
+@pytest.mark.parametrize("text", ["biaya paspor", "perpanjang paspor", "paspor hilang", "visa on arrival"])
+def test_a_specific_message_is_not_a_broad_subject(text: str) -> None:
+    assert dialogue.broad_subject(text) is None
+
+
+async def test_a_close_runner_up_is_offered_under_the_answer() -> None:
+    ranking = [{"name": "paspor_mpaspor", "confidence": 0.55}, {"name": "layanan_pengaduan", "confidence": 0.3}]
+    message, _ = await run(ActionAnswerFaq(), tracker_dict("paspor_mpaspor", 0.55, text="aplikasi error terus", ranking=ranking))
+    assert message["custom"]["outcome"] == "answer"
+    assert message["custom"]["faq_id"] == "paspor_mpaspor"
+    assert [b["payload"] for b in message["buttons"]] == ["/layanan_pengaduan"]
+
+
+async def test_a_distant_runner_up_is_not_offered() -> None:
+    ranking = [{"name": "paspor_biaya", "confidence": 0.9}, {"name": "paspor_pembayaran", "confidence": 0.05}]
+    message, _ = await run(ActionAnswerFaq(), tracker_dict("paspor_biaya", 0.9, text="biaya paspor", ranking=ranking))
+    assert message["buttons"] == []
 
 
 async def test_answer_resets_the_miss_count() -> None:
     _, events = await run(ActionAnswerFaq(), tracker_dict("paspor_biaya", slots={"failures": 1.0}))
+    assert SlotSet("failures", 0.0) in events
+
+
+async def test_a_weak_out_of_scope_guess_is_a_miss_not_a_decline() -> None:
+    message, events = await run(ActionOutOfScope(), tracker_dict("out_of_scope", 0.45, text="gimana caranya ya"))
+    assert message["custom"]["outcome"] == "fallback"
+    assert "di luar layanan" not in message["text"]
+    assert SlotSet("failures", 1.0) in events
+
+
+async def test_a_clear_out_of_scope_question_is_declined_with_where_to_go() -> None:
+    message, events = await run(ActionOutOfScope(), tracker_dict("out_of_scope", 0.9, text="cara bikin sim"))
+    assert "Dukcapil" in message["text"]
     assert SlotSet("failures", 0.0) in events

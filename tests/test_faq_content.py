@@ -8,7 +8,6 @@ from pathlib import Path
 import pytest
 
 from actions.faq import MAX_ANSWER_CHARS, Faq, link_problem, load_faq, markup_problems, visible_text
-from tests.conftest import DATA
 
 ENTRY_IDS = sorted(load_faq().entries)
 VALID_ENTRY = """\
@@ -111,21 +110,3 @@ def test_missing_catalogue_topic_is_reported(tmp_path: Path) -> None:
 
 def test_entry_in_wrong_category_file_is_reported(tmp_path: Path) -> None:
     assert any("pindahkan ke faq/paspor.yml" in p for p in problems_for(tmp_path, VALID_ENTRY, name="visa.yml"))
-
-
-def test_heldout_file_covers_every_topic_with_five_messages(faq: Faq) -> None:
-    import yaml
-
-    heldout = yaml.safe_load((DATA / "heldout.yml").read_text(encoding="utf-8"))
-    for faq_id in faq.entries:
-        assert len(heldout[faq_id]) >= 5, faq_id
-
-
-def test_heldout_messages_are_not_training_examples(faq: Faq) -> None:
-    import yaml
-
-    from bot.training import training_examples
-
-    heldout = yaml.safe_load((DATA / "heldout.yml").read_text(encoding="utf-8"))
-    trained = {text.lower() for texts in training_examples(faq).values() for text in texts}
-    assert not [m for messages in heldout.values() for m in messages if m.lower() in trained]

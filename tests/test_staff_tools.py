@@ -45,7 +45,7 @@ def test_check_passes_on_current_content(tmp_path: Path) -> None:
 
 
 def test_check_reports_file_line_and_exits_nonzero(tmp_path: Path, faq_copy: Path) -> None:
-    edit(faq_copy / "paspor.yml", "    - https://kanimpati.kemenkumham.go.id/category/berita-keimigrasian",
+    edit(faq_copy / "paspor.yml", "    - https://www.imigrasi.go.id/",
          "    - https://imigrasibengkulu.id/biaya")
     out = io.StringIO()
     assert faq_tools.check(settings_for(tmp_path), out, faq_copy) == 1
@@ -56,7 +56,7 @@ def test_check_reports_file_line_and_exits_nonzero(tmp_path: Path, faq_copy: Pat
 
 
 def test_check_lists_stale_entries(tmp_path: Path, faq_copy: Path) -> None:
-    edit(faq_copy / "visa.yml", "reviewed: 2026-11-28", "reviewed: 2025-01-15")
+    edit(faq_copy / "visa.yml", "reviewed: 2026-11-29", "reviewed: 2025-01-15")
     out = io.StringIO()
     assert faq_tools.check(settings_for(tmp_path), out, faq_copy) == 0
     assert "PERLU DITINJAU" in out.getvalue()

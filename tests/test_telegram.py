@@ -108,7 +108,29 @@ async def test_question_gets_answer_with_link_and_rating_buttons(running: Runnin
     call = await fake.wait_for_text(RESIDENT, "Rp650.000")
     assert call.params["parse_mode"] == "HTML"
     assert "https://www.imigrasi.go.id/" in call.params["text"]
-    assert buttons(call) == ["rate:paspor_biaya:1", "rate:paspor_biaya:0", "officer"]
+    assert buttons(call)[0] == "more:paspor_biaya"
+    assert buttons(call)[-3:] == ["rate:paspor_biaya:1", "rate:paspor_biaya:0", "officer"]
+
+
+async def test_details_button_sends_the_rest_of_the_answer(running: RunningBot, fake: FakeTelegram) -> None:
+    fake.user_message(RESIDENT, "brp biaya bikin paspor")
+    answer = await fake.wait_for_text(RESIDENT, "Rp650.000")
+    mark = len(fake.calls)
+    fake.press(RESIDENT, RESIDENT, answer.result, "more:paspor_biaya")
+    details = await fake.wait_for(lambda c: c.method == "sendMessage" and c.params["chat_id"] == RESIDENT, start=mark)
+    assert "PP 28" in details.params["text"]
+
+
+async def test_a_second_unclear_message_offers_topics_and_officer_without_a_ticket(
+    running: RunningBot, fake: FakeTelegram
+) -> None:
+    fake.user_message(RESIDENT, "qwerty zxcv")
+    await fake.wait_for(lambda c: c.method == "sendMessage" and c.params["chat_id"] == RESIDENT)
+    fake.user_message(RESIDENT, "asdf hjkl")
+    menu = await fake.wait_for_text(RESIDENT, "/topik")
+    assert "officer" in buttons(menu)
+    assert any(b.startswith("ask:") for b in buttons(menu))
+    assert storage.list_tickets(running.store.db) == []
 
 
 async def test_browsing_topics_by_category(running: RunningBot, fake: FakeTelegram) -> None:

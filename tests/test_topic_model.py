@@ -1,0 +1,86 @@
+"""The topic model behind the Rasa component: stems, question sentences, ranking, and a model file without pickle."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from benchmarks.risk import Labelled, Output, choose_thresholds, rethreshold, score
+from bot.nlu.model import Settings, TopicModel
+from bot.nlu.text import question_part, stem, stems
+
+TOPICS = frozenset({"paspor_biaya", "visa_perpanjang"})
+
+
+@pytest.mark.parametrize("word", ["perpanjangan", "memperpanjang", "diperpanjang"])
+def test_affixed_forms_share_a_stem(word: str) -> None:
+    assert stem(word) == "panjang"
+
+
+def test_english_and_short_words_keep_their_form() -> None:
+    assert stems("visa on arrival") == ["visa", "on", "arrival"]
+
+
+def test_a_short_message_is_read_whole() -> None:
+    assert question_part("berapa biaya paspor?") == "berapa biaya paspor?"
+
+
+def test_a_long_message_is_also_read_as_its_question() -> None:
+    story = ("Saya sudah tiga kali datang ke kantor dan setiap kali antrean sangat panjang sekali. "
+             "Petugas bilang berkas saya kurang lengkap tetapi tidak menjelaskan bagian yang kurang dari berkas itu. "
+             "Berapa biaya paspor elektronik sekarang?")
+    assert question_part(story) == "Berapa biaya paspor elektronik sekarang?"
+
+
+@pytest.fixture(scope="module")
+def small_model() -> TopicModel:
+    texts = ["berapa biaya paspor", "biaya bikin paspor", "harga paspor elektronik",
+             "perpanjang visa turis", "cara memperpanjang visa", "extend my visa"]
+    labels = ["paspor_biaya"] * 3 + ["visa_perpanjang"] * 3
+    return TopicModel(Settings(char_min_df=1)).fit(texts, labels)
+
+
+def test_ranking_is_likeliest_first_and_sums_to_one(small_model: TopicModel) -> None:
+    ranking = small_model.rank("berapa harga paspor")
+    assert ranking[0][0] == "paspor_biaya"
+    assert sum(confidence for _, confidence in ranking) == pytest.approx(1.0)
+
+
+def test_saved_model_ranks_the_same_after_loading(small_model: TopicModel, tmp_path: Path) -> None:
+    small_model.save(tmp_path)
+    assert not list(tmp_path.glob("*.pkl"))
+    assert TopicModel.load(tmp_path).rank("diperpanjang visanya") == small_model.rank("diperpanjang visanya")
+
+
+def test_scores_count_wrong_answers_and_offers() -> None:
+    messages = [Labelled("a", "paspor_biaya"), Labelled("b", "visa_perpanjang"), Labelled("c", "out_of_scope")]
+    outputs = [
+        Output("paspor_biaya", 0.9, "answer", "paspor_biaya"),
+        Output("paspor_biaya", 0.5, "clarify", suggestions=("paspor_biaya", "visa_perpanjang")),
+        Output("visa_perpanjang", 0.7, "answer", "visa_perpanjang"),
+    ]
+    scores = score(messages, outputs, TOPICS)
+    assert scores.right_topic == pytest.approx(1 / 3)
+    assert scores.wrong_answers == pytest.approx(1 / 3)
+    assert scores.right_or_offered == pytest.approx(2 / 3)
+
+
+def test_rethresholding_stops_before_the_cap_is_passed() -> None:
+    messages = [Labelled(str(i), "paspor_biaya") for i in range(20)]
+    outputs = [Output("paspor_biaya" if i != 5 else "visa_perpanjang", 1 - i / 100, "answer") for i in range(20)]
+    right, threshold, _ = rethreshold(list(zip(messages, outputs, strict=True)), TOPICS, cap=0.05)
+    assert right == pytest.approx(19 / 20)
+    assert threshold == pytest.approx(0.81)
+    right, threshold, _ = rethreshold(list(zip(messages, outputs, strict=True)), TOPICS, cap=0.0)
+    assert right == pytest.approx(5 / 20)
+
+
+def test_thresholds_are_chosen_within_the_wrong_answer_limit() -> None:
+    messages = [Labelled("a", "paspor_biaya"), Labelled("b", "visa_perpanjang")]
+    outputs = [Output("paspor_biaya", 0.9, "answer", ranking=(("paspor_biaya", 0.9), ("visa_perpanjang", 0.1))),
+               Output("paspor_biaya", 0.5, "answer", ranking=(("paspor_biaya", 0.5), ("visa_perpanjang", 0.4)))]
+    rows = choose_thresholds({"set": (messages, outputs)}, TOPICS, {"set": 0.0})
+    assert rows
+    assert all(figures["set"][1] == 0.0 for _, _, figures in rows)
+    assert rows[0][2]["set"] == (0.5, 0.0)
