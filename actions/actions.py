@@ -26,18 +26,16 @@ def faq_content() -> Faq:
     return live_faq().current()
 
 
-def top_intent(tracker: Tracker) -> tuple[str | None, float]:
-    """The likeliest real intent of the latest message and its confidence (skipping nlu_fallback)."""
-    for item in tracker.latest_message.get("intent_ranking") or [tracker.latest_message.get("intent") or {}]:
-        if item.get("name") and item["name"] != FALLBACK_INTENT:
-            return item["name"], float(item.get("confidence") or 0.0)
-    return None, 0.0
-
-
 def ranking_of(tracker: Tracker) -> list[dict[str, Any]]:
     """The latest message's intent ranking, likeliest first (without Rasa's nlu_fallback)."""
     ranking = tracker.latest_message.get("intent_ranking") or [tracker.latest_message.get("intent") or {}]
     return [item for item in ranking if item.get("name") and item["name"] != FALLBACK_INTENT]
+
+
+def top_intent(tracker: Tracker) -> tuple[str | None, float]:
+    """The likeliest real intent of the latest message and its confidence (skipping nlu_fallback)."""
+    ranking = ranking_of(tracker)
+    return (ranking[0]["name"], float(ranking[0].get("confidence") or 0.0)) if ranking else (None, 0.0)
 
 
 def failures_of(tracker: Tracker) -> int:

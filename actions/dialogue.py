@@ -95,13 +95,18 @@ def broad_subject(message: str) -> str | None:
     return subjects.pop() if len(subjects) == 1 and not rest and len(words) <= 5 else None
 
 
+def broad_menu(message: str, faq: Faq, language: str) -> Response | None:
+    """The main topics of the broad subject a message names and nothing more (not a miss), or None."""
+    subject = broad_subject(message)
+    return offer(BROAD_TOPICS[subject], faq, language, missed=False) if subject else None
+
+
 def answer_or_ask(
     message: str, ranking: Sequence[Mapping[str, Any]], faq: Faq, language: str, notices: Sequence[Notice] = ()
 ) -> Response:
     """Answer the recognised topic, offering a close runner-up too; ask back when the message is only a broad subject."""
-    subject = broad_subject(message)
-    if subject:
-        return offer(BROAD_TOPICS[subject], faq, language, missed=False)
+    if menu_for_subject := broad_menu(message, faq, language):
+        return menu_for_subject
     topics = [(item["name"], float(item.get("confidence") or 0)) for item in ranking if item.get("name") in faq.entries]
     if not topics:
         return fallback(language)
@@ -119,9 +124,8 @@ def clarify(
     message: str, ranking: Sequence[Mapping[str, Any]], faq: Faq, language: str, failures: int
 ) -> Response:
     """Ask back with the likeliest topics; after a second miss in a row offer the menu and the officer instead."""
-    subject = broad_subject(message)
-    if subject:
-        return offer(BROAD_TOPICS[subject], faq, language, missed=False)
+    if menu_for_subject := broad_menu(message, faq, language):
+        return menu_for_subject
     candidates = [
         str(item["name"])
         for item in ranking

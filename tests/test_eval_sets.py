@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from urllib.parse import urlparse
 
 import pytest
@@ -10,15 +9,15 @@ import pytest
 from actions.faq import Faq, load_catalogue
 from benchmarks.nlu import chat_set, real_set
 from benchmarks.risk import Labelled
+from bot.nlu.text import words
 from bot.training import training_examples
 
 #: Two messages whose word sets overlap this much are the same message for evaluation purposes.
 NEAR_DUPLICATE_JACCARD = 0.7
-_WORD_RE = re.compile(r"[^\W_]+")
 
 
 def word_set(text: str) -> frozenset[str]:
-    return frozenset(_WORD_RE.findall(text.lower()))
+    return frozenset(words(text))
 
 
 def near_duplicate(a: frozenset[str], b: frozenset[str]) -> bool:
