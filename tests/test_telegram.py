@@ -108,7 +108,7 @@ async def test_question_gets_answer_with_link_and_rating_buttons(running: Runnin
     call = await fake.wait_for_text(RESIDENT, "Rp650.000")
     assert call.params["parse_mode"] == "HTML"
     assert "https://www.imigrasi.go.id/" in call.params["text"]
-    assert buttons(call)[0] == "more:paspor_biaya"
+    assert buttons(call)[0] == "more:paspor_biaya:id"
     assert buttons(call)[-3:] == ["rate:paspor_biaya:1", "rate:paspor_biaya:0", "officer"]
 
 
@@ -116,9 +116,19 @@ async def test_details_button_sends_the_rest_of_the_answer(running: RunningBot, 
     fake.user_message(RESIDENT, "brp biaya bikin paspor")
     answer = await fake.wait_for_text(RESIDENT, "Rp650.000")
     mark = len(fake.calls)
-    fake.press(RESIDENT, RESIDENT, answer.result, "more:paspor_biaya")
+    fake.press(RESIDENT, RESIDENT, answer.result, "more:paspor_biaya:id")
     details = await fake.wait_for(lambda c: c.method == "sendMessage" and c.params["chat_id"] == RESIDENT, start=mark)
     assert "PP 28" in details.params["text"]
+
+
+async def test_details_come_in_the_language_of_the_answer(running: RunningBot, fake: FakeTelegram) -> None:
+    fake.user_message(RESIDENT, "how much does a passport cost")
+    answer = await fake.wait_for_text(RESIDENT, "IDR 650,000")
+    assert buttons(answer)[0] == "more:paspor_biaya:en"
+    mark = len(fake.calls)
+    fake.press(RESIDENT, RESIDENT, answer.result, "more:paspor_biaya:en")
+    details = await fake.wait_for(lambda c: c.method == "sendMessage" and c.params["chat_id"] == RESIDENT, start=mark)
+    assert "PP 28/2019" in details.params["text"]
 
 
 async def test_a_second_unclear_message_offers_topics_and_officer_without_a_ticket(

@@ -63,7 +63,10 @@ def reply_keyboard(reply: Reply, details: bool = False) -> InlineKeyboardMarkup 
     """Buttons under a reply: choices to pick, or details, related topic, rating and officer buttons under an answer."""
     rows = [[InlineKeyboardButton(title, callback_data=f"ask:{payload.lstrip('/')}")] for title, payload in reply.buttons]
     if details and reply.outcome == "answer" and reply.faq_id:
-        rows.insert(0, [InlineKeyboardButton(texts.text(reply.language, "more_button"), callback_data=f"more:{reply.faq_id}")])
+        more = InlineKeyboardButton(
+            texts.text(reply.language, "more_button"), callback_data=f"more:{reply.faq_id}:{reply.language}"
+        )
+        rows.insert(0, [more])
     if reply.outcome == "answer" and reply.faq_id:
         rows.append([
             InlineKeyboardButton(texts.text(reply.language, "helpful"), callback_data=f"rate:{reply.faq_id}:1"),

@@ -152,12 +152,13 @@ async def button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await send_html(context.bot, user.id, texts.text("id", "erased" if value == "yes" else "erase_cancelled"))
 
 
-async def send_details(update: Update, context: ContextTypes.DEFAULT_TYPE, faq_id: str) -> None:
-    """Send the details of an answer (the part behind its "Rincian" button)."""
+async def send_details(update: Update, context: ContextTypes.DEFAULT_TYPE, value: str) -> None:
+    """Send the details of an answer (the part behind its "Rincian" button), in the answer's language."""
     assert update.effective_user
+    faq_id, _, language = value.partition(":")
     entry = services(context).faq.current().get(faq_id)
-    if entry and entry.details:
-        await send_html(context.bot, update.effective_user.id, to_html(entry.more(await language_of(update, context))))
+    if entry and entry.details and language in ("id", "en"):
+        await send_html(context.bot, update.effective_user.id, to_html(entry.more(language)))
 
 
 async def rate_answer(update: Update, context: ContextTypes.DEFAULT_TYPE, value: str) -> None:
