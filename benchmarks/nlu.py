@@ -28,7 +28,7 @@ import yaml
 
 from actions.faq import load_faq
 from benchmarks.results import write_section
-from benchmarks.risk import CAP, Labelled, Output, Scores, choose_thresholds, score
+from benchmarks.risk import CAP, Labelled, Output, Scores, choose_thresholds, paired_interval, score
 from bot.assistant import Assistant
 from bot.logs import configure_logging
 from bot.paths import ROOT
@@ -226,7 +226,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         systems.append(RasaDefault(topics, args.diet_epochs))
     results: dict[str, dict[str, Scores]] = {}
     seconds: dict[str, float] = {}
-    shipped: dict[str, tuple[Sequence[Labelled], Sequence[Output]]] = {}
+    outputs_of: dict[str, dict[str, list[Output]]] = {}
     for system in systems:
         print(f"evaluating {system.name} ...", file=sys.stderr, flush=True)
         started = time.perf_counter()
@@ -234,11 +234,19 @@ def main(argv: Sequence[str] | None = None) -> int:
         outputs = iter(system.outputs([m.text for m in everything]))
         by_set = {name: [next(outputs) for _ in ms] for name, ms in sets.items()}
         results[system.name] = {name: score(ms, by_set[name], topics) for name, ms in sets.items()}
-        shipped = shipped or {name: (ms, by_set[name]) for name, ms in sets.items()}
+        outputs_of[system.name] = by_set
         seconds[system.name] = time.perf_counter() - started
     plot(results)
     chosen, *peers = results.values()
     ahead = {name: all(chosen[name].right_at_cap > p[name].right_at_cap for p in peers) for name in sets}
+    first, *others = outputs_of
+    shipped = {name: (ms, outputs_of[first][name]) for name, ms in sets.items()}
+    intervals = [
+        f"- {first} minus {other} on {name}: {difference:+.3f} (95 % paired bootstrap interval {low:+.3f} to "
+        f"{high:+.3f})"
+        for other in others for name, ms in sets.items()
+        for difference, low, high in [paired_interval(ms, outputs_of[first][name], outputs_of[other][name], topics)]
+    ]
     body = "\n".join([
         "## NLU: shipped assistant vs peers at equal risk",
         "",
@@ -253,6 +261,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         "",
         *(f"- Chosen ahead of both peers at the {CAP:.0%} cap on {name}: **{'yes' if ok else 'NO'}**."
           for name, ok in ahead.items()),
+        "",
+        f"Right answers at the {CAP:.0%} cap, difference between systems (an interval that contains 0 means the "
+        "sets cannot tell the two systems apart):",
+        "",
+        *intervals,
         "",
         *threshold_table(choose_thresholds(shipped, topics, MAX_WRONG)),
         "",

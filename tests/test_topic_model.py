@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from benchmarks.risk import Labelled, Output, choose_thresholds, rethreshold, score
+from benchmarks.risk import Labelled, Output, choose_thresholds, paired_interval, rethreshold, score
 from bot.nlu.model import Settings, TopicModel
 from bot.nlu.text import question_part, stem, stems
 
@@ -74,6 +74,21 @@ def test_rethresholding_stops_before_the_cap_is_passed() -> None:
     assert threshold == pytest.approx(0.81)
     right, threshold, _ = rethreshold(list(zip(messages, outputs, strict=True)), TOPICS, cap=0.0)
     assert right == pytest.approx(5 / 20)
+
+
+def test_identical_systems_differ_by_nothing() -> None:
+    messages = [Labelled(str(i), "paspor_biaya") for i in range(20)]
+    outputs = [Output("paspor_biaya" if i % 3 else "visa_perpanjang", 1 - i / 100, "answer") for i in range(20)]
+    assert paired_interval(messages, outputs, outputs, TOPICS, rounds=200) == (0.0, 0.0, 0.0)
+
+
+def test_a_clearly_better_system_is_ahead_beyond_the_interval() -> None:
+    messages = [Labelled(str(i), "paspor_biaya") for i in range(40)]
+    right = [Output("paspor_biaya", 0.9, "answer") for _ in messages]
+    wrong = [Output("visa_perpanjang", 0.9, "answer") for _ in messages]
+    difference, low, high = paired_interval(messages, right, wrong, TOPICS, rounds=200)
+    assert difference == pytest.approx(1.0)
+    assert 0 < low <= high
 
 
 def test_thresholds_are_chosen_within_the_wrong_answer_limit() -> None:
