@@ -69,7 +69,7 @@ def send(dispatcher: CollectingDispatcher, tracker: Tracker, response: dialogue.
         text=response.text,
         buttons=[{"title": title, "payload": payload} for title, payload in response.buttons],
         json_message={
-            "outcome": response.outcome,
+            "outcome": response.outcome.value,
             "faq_id": response.faq_id,
             "suggestions": list(response.suggestions),
             "intent": intent,

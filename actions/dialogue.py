@@ -7,14 +7,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from enum import Enum
 from typing import Any
 
 from actions.faq import Entry, Faq, Notice
 from actions.language import detect_language
 from actions.texts import long_date, text
 
-#: Outcomes of one turn, as the `ask --jsonl` contract names them.
-OUTCOMES = ("answer", "clarify", "fallback", "handoff", "smalltalk")
 SMALLTALK_INTENTS = ("greet", "goodbye", "thanks", "bot_challenge")
 #: Least confidence for a topic to be offered as a "Maksud Anda ...?" choice (chosen on the dev sets: an offer costs
 #: a tap, and from 0.03 on real messages the right topic is among the three offered about 5 % more often than at 0.08).
@@ -50,11 +49,21 @@ _FILLER_WORDS = frozenset(
 )
 
 
+class Outcome(str, Enum):
+    """What kind of turn a reply is; the values are the names of the `ask --jsonl` contract."""
+
+    ANSWER = "answer"
+    CLARIFY = "clarify"
+    FALLBACK = "fallback"
+    HANDOFF = "handoff"
+    SMALLTALK = "smalltalk"
+
+
 @dataclass(frozen=True)
 class Response:
     """One bot turn: the text, optional buttons (title, payload) and what kind of turn it was."""
 
-    outcome: str
+    outcome: Outcome
     text: str
     faq_id: str | None = None
     suggestions: tuple[str, ...] = ()
@@ -117,7 +126,7 @@ def answer_or_ask(
 
 def answer(entry: Entry, language: str, notices: Sequence[Notice] = (), also: Sequence[Entry] = ()) -> Response:
     """Answer a recognised topic, with the service notices that concern it and buttons for related topics."""
-    return Response("answer", render_entry(entry, language, notices), faq_id=entry.id,
+    return Response(Outcome.ANSWER, render_entry(entry, language, notices), faq_id=entry.id,
                     buttons=tuple(topic_button(other, language) for other in also))
 
 
@@ -141,7 +150,7 @@ def offer(topic_ids: Sequence[str], faq: Faq, language: str, missed: bool) -> Re
     """Ask "Maksud Anda ...?" with these topics as buttons."""
     entries = [faq.entries[t] for t in topic_ids if t in faq.entries]
     return Response(
-        "clarify",
+        Outcome.CLARIFY,
         f"{text(language, 'clarify')}\n{text(language, 'clarify_human')}",
         suggestions=tuple(entry.id for entry in entries),
         buttons=tuple(topic_button(entry, language) for entry in entries),
@@ -151,7 +160,7 @@ def offer(topic_ids: Sequence[str], faq: Faq, language: str, missed: bool) -> Re
 
 def fallback(language: str) -> Response:
     """Say honestly that the message was not understood."""
-    return Response("fallback", text(language, "fallback"), missed=True)
+    return Response(Outcome.FALLBACK, text(language, "fallback"), missed=True)
 
 
 def not_understood(faq: Faq, language: str, failures: int) -> Response:
@@ -162,7 +171,7 @@ def not_understood(faq: Faq, language: str, failures: int) -> Response:
 def menu(faq: Faq, language: str) -> Response:
     """After a second unclear message: the popular topics, the topic menu and the officer, never a silent ticket."""
     entries = [faq.entries[t] for t in POPULAR_TOPICS if t in faq.entries]
-    return Response("fallback", text(language, "second_miss"),
+    return Response(Outcome.FALLBACK, text(language, "second_miss"),
                     buttons=tuple(topic_button(entry, language) for entry in entries), missed=True)
 
 
@@ -174,12 +183,12 @@ def out_of_scope(faq: Faq, language: str, confidence: float, failures: int) -> R
     """
     if confidence < DECLINE_MIN_CONFIDENCE:
         return not_understood(faq, language, failures)
-    return Response("fallback", text(language, "out_of_scope"))
+    return Response(Outcome.FALLBACK, text(language, "out_of_scope"))
 
 
 def handoff(language: str) -> Response:
     """Pass the conversation to staff, and say how to reach the office meanwhile."""
-    return Response("handoff", f"{text(language, 'handoff')}\n\n{text(language, 'office')}")
+    return Response(Outcome.HANDOFF, f"{text(language, 'handoff')}\n\n{text(language, 'office')}")
 
 
 def smalltalk(intent: str, faq: Faq, language: str) -> Response:
@@ -190,4 +199,4 @@ def smalltalk(intent: str, faq: Faq, language: str) -> Response:
         entries = [faq.entries[t] for t in POPULAR_TOPICS if t in faq.entries]
         buttons = tuple(topic_button(entry, language) for entry in entries)
         reply = f"{reply}\n{text(language, 'suggest_more')}"
-    return Response("smalltalk", reply, buttons=buttons)
+    return Response(Outcome.SMALLTALK, reply, buttons=buttons)

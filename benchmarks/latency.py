@@ -22,9 +22,11 @@ import yaml
 
 from actions.faq import load_faq
 from benchmarks.results import median, write_section
-from bot.assistant import Assistant, free_port, load_agent
+from bot.assistant import Assistant
 from bot.logs import configure_logging
 from bot.paths import ROOT
+from bot.rasa_runtime.action_server import free_port
+from bot.rasa_runtime.agent import load_agent
 from bot.report import percentile
 from bot.training import ensure_model, training_examples
 
@@ -95,7 +97,7 @@ async def time_answers(model: Path, texts: Sequence[str]) -> tuple[list[float], 
             started = time.perf_counter()
             await assistant.handle(text, f"bench-{number // 10}")
             seconds.append(time.perf_counter() - started)
-        server = assistant._server
+        server = assistant.actions.process
         return seconds, peak_kb(server.pid) if server else 0
 
 

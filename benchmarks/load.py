@@ -1,6 +1,6 @@
 """Load test: many simulated residents (and staff) drive the real bot through the fake Bot API on 127.0.0.1.
 
-Run as `python -m bot loadtest [--users 200] [--messages 20] [--duration 180]`. Every request goes to
+Run as `./tanya bench load [--users 200] [--messages 20] [--duration 300]`. Every request goes to
 127.0.0.1 only; the run is bounded by --duration and stops by itself.
 """
 
@@ -21,10 +21,10 @@ from pathlib import Path
 import yaml
 
 from benchmarks.results import write_section
-from bot.fake_telegram import FakeTelegram, bot_process_env
 from bot.paths import ROOT
 from bot.report import percentile
 from bot.training import ensure_model
+from tests.fake_telegram import FakeTelegram, bot_process_env
 
 STAFF_CHAT, STAFF = -1009999, 424242
 REPLY_TIMEOUT = 15.0
@@ -131,7 +131,7 @@ async def run(users: int, count: int, duration: float, seed: int = 7) -> tuple[S
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the load test, print the figures and write them to benchmarks/RESULTS.md."""
-    parser = argparse.ArgumentParser(prog="python -m bot loadtest")
+    parser = argparse.ArgumentParser(prog="./tanya bench load")
     parser.add_argument("--users", type=int, default=200)
     parser.add_argument("--messages", type=int, default=20, help="messages per user")
     parser.add_argument("--duration", type=float, default=300.0, help="upper bound of the run in seconds")
@@ -164,3 +164,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not args.no_write:
         write_section(args.section, body)
     return 0 if stats.lost == 0 else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -31,7 +31,6 @@ def parser() -> argparse.ArgumentParser:
     faq_tools.add_arguments(commands.add_parser("faq", help="staff tools: check, preview ID, reload, unanswered"))
     report.add_arguments(commands.add_parser("report", help="performance report with charts (HTML, PNG, CSV)"))
     commands.add_parser("retention", help="delete conversations older than RETENTION_DAYS (run daily)")
-    commands.add_parser("loadtest", help="load test through a fake Bot API on 127.0.0.1", add_help=False)
     backup = commands.add_parser("backup", help="copy the database safely while the bot runs")
     backup.add_argument("target", help="file to write, e.g. backup/tanya-2026-11-28.db")
     return root
@@ -39,10 +38,7 @@ def parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one command and return its exit code."""
-    args, rest = parser().parse_known_args(argv)
-    if rest and args.command != "loadtest":
-        parser().error(f"unrecognized arguments: {' '.join(rest)}")
-    args.rest = rest
+    args = parser().parse_args(argv)
     try:
         settings = Settings.load()
     except SettingsError as exc:
@@ -72,7 +68,7 @@ def cmd_chat(args: argparse.Namespace, settings: Settings) -> int:
     from bot.console import chat
 
     print(texts.text("id", "console_loading"), file=sys.stderr, flush=True)
-    return with_assistant(lambda assistant: chat(assistant, sys.stdin, sys.stdout))
+    return with_assistant(lambda assistant: chat(assistant, settings, sys.stdin, sys.stdout))
 
 
 def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
@@ -119,13 +115,6 @@ def cmd_retention(args: argparse.Namespace, settings: Settings) -> int:
     counts = storage.apply_retention(storage.open_database(settings.database_path), settings.retention_days)
     print(", ".join(f"{table}: {count}" for table, count in counts.items()))
     return 0
-
-
-def cmd_loadtest(args: argparse.Namespace, settings: Settings) -> int:
-    """Drive the real bot with simulated users through a fake Bot API server (options: --help)."""
-    from benchmarks.load import main as load_main
-
-    return load_main(args.rest)
 
 
 def cmd_backup(args: argparse.Namespace, settings: Settings) -> int:
@@ -180,7 +169,6 @@ COMMANDS: dict[str, Callable[[argparse.Namespace, Settings], int]] = {
     "report": cmd_report,
     "retention": cmd_retention,
     "backup": cmd_backup,
-    "loadtest": cmd_loadtest,
 }
 
 if __name__ == "__main__":

@@ -12,10 +12,12 @@ from actions import dialogue
 from actions.faq import FAQ_DIR, load_faq, today_in_bengkulu, visible_text
 from bot import storage, texts
 from bot.assistant import Reply
+from bot.desk.keyboards import reply_buttons
+from bot.desk.markup import to_html
 from bot.learning import AddError, add_example, group_unanswered
 from bot.normalize import Normalizer
 from bot.settings import Settings
-from bot.telegram.render import reply_keyboard, split_message, to_html
+from bot.telegram.render import split_message
 from bot.training import model_path
 
 
@@ -67,14 +69,13 @@ def preview(faq_id: str, out: TextIO, faq_dir: Path = FAQ_DIR) -> int:
     notices = faq.notices_for(faq_id, today_in_bengkulu())
     for language in ("id", "en") if entry.answer_en else ("id",):
         response = dialogue.answer(entry, language, notices)
-        reply = Reply(response.text, "answer", faq_id=faq_id, language=language)
+        reply = Reply(response.text, response.outcome, faq_id=faq_id, language=language)
         html = to_html(response.text)
         print(f"===== {'Bahasa Indonesia' if language == 'id' else 'English'} "
               f"({len(split_message(html))} pesan Telegram) =====", file=out)
         print(unescape(visible_text(html)), file=out)
-        keyboard = reply_keyboard(reply, details=bool(entry.details))
-        for row in keyboard.inline_keyboard if keyboard else ():
-            print("  " + "  ".join(f"[{button.text}]" for button in row), file=out)
+        for row in reply_buttons(reply, details=bool(entry.details)):
+            print("  " + "  ".join(f"[{button.label}]" for button in row), file=out)
         if entry.details:
             print(f"----- {texts.text(language, 'more_button')} -----", file=out)
             print(unescape(visible_text(to_html(entry.more(language)))), file=out)

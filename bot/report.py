@@ -1,6 +1,7 @@
 """The supervisors' performance report: HTML with PNG charts (matplotlib) and the same figures as CSV.
 
-Every number comes from SQLite through storage.report_figures; this module only arranges and draws.
+Every number comes from SQLite through storage.report_figures (the figures /laporan shows too); this
+module names, arranges and draws them.
 """
 
 from __future__ import annotations
@@ -22,6 +23,9 @@ from bot.office_hours import JAKARTA, OfficeHours
 from bot.settings import Settings
 
 CHARTS = ("questions_per_day", "outcomes", "top_topics", "satisfaction", "escalation_times", "skm")
+#: What the assistant's reply outcomes are called in the report; every other outcome is "not answered".
+OUTCOME_LABELS = {"answer": "dijawab asisten", "handoff": "diteruskan ke petugas"}
+NOT_ANSWERED = "belum terjawab"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -62,7 +66,8 @@ class Report:
 
     since: dt.date
     until: dt.date
-    figures: dict[str, Any]
+    figures: storage.Figures
+    outcomes: dict[str, int]
     times: dict[str, dict[str, float | None]]
     skm_index: float | None
     stale: list[tuple[str, str]]
@@ -73,14 +78,28 @@ def utc_bound(day: dt.date) -> str:
     return dt.datetime.combine(day, dt.time(), tzinfo=JAKARTA).astimezone(dt.timezone.utc).isoformat(timespec="seconds")
 
 
+def period(first: dt.date, last: dt.date) -> tuple[str, str]:
+    """The half-open UTC period [since, until) covering Jakarta days first to last, both included."""
+    return utc_bound(first), utc_bound(last + dt.timedelta(days=1))
+
+
 def build(db: Any, since: dt.date, until: dt.date, settings: Settings) -> Report:
     """Query the figures for a period (until inclusive) and summarise the escalation times."""
-    figures = storage.report_figures(db, utc_bound(since), utc_bound(until + dt.timedelta(days=1)))
+    figures = storage.report_figures(db, *period(since, until))
     faq = load_faq()
     stale = [(e.id, e.reviewed.isoformat()) for e in faq.stale(today_in_bengkulu(), settings.faq_stale_days)]
-    means = {element: float(mean) for element, mean, _ in figures["skm"]}
-    times = escalation_times(figures["ticket_times"], settings.office_hours)
-    return Report(since, until, figures, times, skm.index(means), stale)
+    means = {element: float(mean) for element, mean, _ in figures.skm}
+    times = escalation_times(figures.ticket_times, settings.office_hours)
+    return Report(since, until, figures, labelled(figures.outcomes), times, skm.index(means), stale)
+
+
+def labelled(outcomes: dict[str, int]) -> dict[str, int]:
+    """Reply counts under the report's names for outcomes."""
+    result: dict[str, int] = {}
+    for outcome, count in outcomes.items():
+        label = OUTCOME_LABELS.get(outcome, NOT_ANSWERED)
+        result[label] = result.get(label, 0) + count
+    return result
 
 
 def percentile(values: Sequence[float], fraction: float) -> float | None:
@@ -128,16 +147,16 @@ def csv_rows(report: Report) -> list[tuple[str, str, Any]]:
     rows: list[tuple[str, str, Any]] = [
         ("periode", "mulai", report.since.isoformat()), ("periode", "sampai", report.until.isoformat()),
     ]
-    rows += [("pertanyaan per hari", day, n) for day, n in f["questions_per_day"]]
-    rows += [("hasil", kind, n) for kind, n in sorted(f["outcomes"].items())]
-    rows.append(("eskalasi", "jumlah", f["escalations"]))
-    rows += [("topik teratas", topic, n) for topic, n in f["top_topics"]]
-    rows += [("jawaban membantu per minggu", week, round(rate, 3)) for week, rate, _ in f["helpful_by_week"]]
-    rows += [("nilai petugas per minggu", week, round(mean, 2)) for week, mean, _ in f["ticket_rating_by_week"]]
+    rows += [("pertanyaan per hari", day, n) for day, n in f.questions_per_day]
+    rows += [("hasil", kind, n) for kind, n in sorted(report.outcomes.items())]
+    rows.append(("eskalasi", "jumlah", f.escalations))
+    rows += [("topik teratas", topic, n) for topic, n in f.top_topics]
+    rows += [("jawaban membantu per minggu", week, round(rate, 3)) for week, rate in helpful_by_week(f)]
+    rows += [("nilai petugas per minggu", week, round(mean, 2)) for week, mean in rating_by_week(f)]
     for key, values in report.times.items():
         rows += [(f"waktu eskalasi (menit): {key}", stat, None if v is None else round(v, 1)) for stat, v in values.items()]
-    rows += [("pengaduan", category, n) for category, n in f["complaints"]]
-    rows += [("SKM unsur", element, round(mean, 2)) for element, mean, _ in f["skm"]]
+    rows += [("pengaduan", category, n) for category, n in f.complaints]
+    rows += [("SKM unsur", element, round(mean, 2)) for element, mean, _ in f.skm]
     if report.skm_index is not None:
         rows += [("SKM", "indeks", round(report.skm_index, 2)), ("SKM", "mutu", skm.category(report.skm_index))]
     rows += [("FAQ perlu ditinjau", topic, reviewed) for topic, reviewed in report.stale]
@@ -151,18 +170,18 @@ def draw_charts(report: Report, folder: Path) -> None:
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    f = report.figures
+    f, outcomes = report.figures, report.outcomes
     charts: dict[str, tuple[str, Any]] = {
-        "questions_per_day": ("Pertanyaan per hari", lambda ax: ax.bar([d[5:] for d, _ in f["questions_per_day"]],
-                                                                       [n for _, n in f["questions_per_day"]])),
+        "questions_per_day": ("Pertanyaan per hari", lambda ax: ax.bar([d[5:] for d, _ in f.questions_per_day],
+                                                                       [n for _, n in f.questions_per_day])),
         "outcomes": ("Hasil jawaban asisten",
-                     lambda ax: ax.bar(list(f["outcomes"]) or ["-"], list(f["outcomes"].values()) or [0])),
-        "top_topics": ("Topik teratas", lambda ax: ax.barh([t for t, _ in f["top_topics"]][::-1] or ["-"],
-                                                           [n for _, n in f["top_topics"]][::-1] or [0])),
+                     lambda ax: ax.bar(list(outcomes) or ["-"], list(outcomes.values()) or [0])),
+        "top_topics": ("Topik teratas", lambda ax: ax.barh([t for t, _ in f.top_topics][::-1] or ["-"],
+                                                           [n for _, n in f.top_topics][::-1] or [0])),
         "satisfaction": ("Kepuasan per minggu", lambda ax: satisfaction(ax, f)),
         "escalation_times": ("Waktu eskalasi (menit)", lambda ax: escalation_bars(ax, report.times)),
         "skm": ("SKM per unsur (1-4)",
-                lambda ax: ax.barh([e for e, _, _ in f["skm"]] or ["-"], [m for _, m, _ in f["skm"]] or [0])),
+                lambda ax: ax.barh([e for e, _, _ in f.skm] or ["-"], [m for _, m, _ in f.skm] or [0])),
     }
     for name, (title, draw) in charts.items():
         figure, ax = plt.subplots(figsize=(7, 3.5), dpi=100)
@@ -174,12 +193,21 @@ def draw_charts(report: Report, folder: Path) -> None:
         plt.close(figure)
 
 
-def satisfaction(ax: Any, f: dict[str, Any]) -> None:
+def helpful_by_week(f: storage.Figures) -> list[tuple[str, float]]:
+    """Share of rated answers rated helpful, per week."""
+    return [(week, helpful / rated) for week, helpful, rated in f.helpful_by_week]
+
+
+def rating_by_week(f: storage.Figures) -> list[tuple[str, float]]:
+    """Mean 1-5 ticket rating, per week."""
+    return [(week, total / rated) for week, total, rated in f.ticket_rating_by_week]
+
+
+def satisfaction(ax: Any, f: storage.Figures) -> None:
     """Helpful rate (0-1) and mean staff rating scaled to 0-1, per week."""
-    helpful = f["helpful_by_week"]
-    ax.plot([w for w, _, _ in helpful], [r for _, r, _ in helpful], marker="o", label="jawaban membantu")
-    ax.plot([w for w, _, _ in f["ticket_rating_by_week"]], [(m - 1) / 4 for _, m, _ in f["ticket_rating_by_week"]],
-            marker="s", label="nilai petugas (1-5, diskalakan)")
+    helpful, ratings = helpful_by_week(f), rating_by_week(f)
+    ax.plot([w for w, _ in helpful], [r for _, r in helpful], marker="o", label="jawaban membantu")
+    ax.plot([w for w, _ in ratings], [(m - 1) / 4 for _, m in ratings], marker="s", label="nilai petugas (1-5, diskalakan)")
     ax.set_ylim(0, 1.05)
     ax.legend(fontsize=7)
 

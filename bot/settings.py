@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -19,6 +20,7 @@ SETTINGS: dict[str, tuple[str, str]] = {
     "OFFICE_HOURS": ("Mon-Thu 08:00-16:00, Fri 08:00-16:30", "When staff answer, in Asia/Jakarta time."),
     "DATABASE_PATH": ("data/tanya.db", "SQLite file for conversations, escalations and ratings (relative to the checkout)."),
     "WEBHOOK_URL": ("", "Public HTTPS URL for webhook mode; empty uses long polling."),
+    "WEBHOOK_SECRET": ("", "Secret sent by Telegram with every webhook update (A-Z a-z 0-9 _ -); required with WEBHOOK_URL."),
     "WEBHOOK_PORT": ("8443", "Local port the webhook listener binds to (on 127.0.0.1, behind a reverse proxy)."),
     "REVIEW_PASSWORD": ("", "Password for the supervisors' review page (python -m bot review --serve); required to serve it."),
     "REVIEW_PORT": ("8001", "Port of the review page, bound to 127.0.0.1."),
@@ -74,6 +76,7 @@ class Settings:
     office_hours: OfficeHours
     database_path: Path
     webhook_url: str
+    webhook_secret: str = field(repr=False)
     webhook_port: int
     review_password: str = field(repr=False)
     review_port: int
@@ -95,6 +98,8 @@ class Settings:
         except ValueError as exc:
             raise SettingsError(str(exc)) from None
         database = Path(v["DATABASE_PATH"])
+        if v["WEBHOOK_URL"] and not re.fullmatch(r"[A-Za-z0-9_-]{1,256}", v["WEBHOOK_SECRET"]):
+            raise SettingsError("WEBHOOK_SECRET must be set in webhook mode: 1-256 characters of A-Z, a-z, 0-9, _ and -")
         return cls(
             telegram_bot_token=v["TELEGRAM_BOT_TOKEN"],
             telegram_api_base_url=v["TELEGRAM_API_BASE_URL"],
@@ -104,6 +109,7 @@ class Settings:
             office_hours=hours,
             database_path=database if database.is_absolute() else ROOT / database,
             webhook_url=v["WEBHOOK_URL"],
+            webhook_secret=v["WEBHOOK_SECRET"],
             webhook_port=_int("WEBHOOK_PORT", v["WEBHOOK_PORT"]),
             review_password=v["REVIEW_PASSWORD"],
             review_port=_int("REVIEW_PORT", v["REVIEW_PORT"]),

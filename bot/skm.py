@@ -4,19 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-#: The nine elements, in the regulation's order, with the question residents see.
-ELEMENTS: dict[str, str] = {
-    "persyaratan": "Kesesuaian persyaratan pelayanan",
-    "prosedur": "Kemudahan prosedur pelayanan",
-    "waktu": "Kecepatan waktu pelayanan",
-    "biaya": "Kewajaran biaya/tarif",
-    "produk": "Kesesuaian hasil pelayanan",
-    "kompetensi": "Kompetensi petugas",
-    "perilaku": "Kesopanan dan keramahan petugas",
-    "pengaduan": "Penanganan pengaduan, saran dan masukan",
-    "sarana": "Kualitas sarana dan prasarana",
-}
-SCORES = {1: "Tidak baik", 2: "Kurang baik", 3: "Baik", 4: "Sangat baik"}
+#: The nine elements, in the regulation's order (what residents read: text keys skm_element_<element>).
+ELEMENTS = ("persyaratan", "prosedur", "waktu", "biaya", "produk", "kompetensi", "perilaku", "pengaduan", "sarana")
+#: The scores (what residents read: text keys skm_score_<score>).
+SCORES = (1, 2, 3, 4)
 #: Service quality categories by index (PermenPANRB 14/2017, appendix).
 CATEGORIES = ((88.31, "A (sangat baik)"), (76.61, "B (baik)"), (65.0, "C (kurang baik)"), (25.0, "D (tidak baik)"))
 

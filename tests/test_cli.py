@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from bot.paths import ROOT
 
 CONTRACT_KEYS = ["text", "intent", "confidence", "outcome", "faq_id", "suggestions", "reply"]
@@ -18,6 +20,7 @@ def bot(*args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
     )
 
 
+@pytest.mark.slow
 def test_ask_jsonl_contract(model_path: Path) -> None:
     lines = ["brp biaya paspor", "", "halo", "paspor", "mau bicara dengan petugas", "😀", "<b>&amp;</b>", "x" * 5000]
     result = bot("ask", "--jsonl", stdin="\n".join(lines) + "\n")
@@ -35,6 +38,7 @@ def test_ask_jsonl_contract(model_path: Path) -> None:
     assert records[0]["faq_id"] == "paspor_biaya"
 
 
+@pytest.mark.slow
 def test_train_says_model_is_current(model_path: Path) -> None:
     result = bot("train")
     assert result.returncode == 0, result.stderr

@@ -56,8 +56,23 @@ async def test_two_unclear_messages_get_the_menu_not_a_ticket(assistant: Assista
 async def test_choosing_a_suggestion_answers_it(assistant: Assistant) -> None:
     sender = user()
     first = await assistant.handle("paspor", sender)
-    reply = await assistant.handle(first.buttons[0][1], sender)
+    title, payload = first.buttons[0]
+    reply = await assistant.handle(title, sender, intent=payload.removeprefix("/"))
     assert (reply.outcome, reply.faq_id, reply.confidence) == ("answer", first.suggestions[0], 1.0)
+    assert len(reply.guesses) == 1  # the button's intent itself, not a ranking by the model
+
+
+@pytest.mark.parametrize("typed", ["/paspor_biaya", "/restart", "／human_handoff", "\u200b/human_handoff", " / /restart"])
+async def test_typed_text_is_never_read_as_an_intent(assistant: Assistant, typed: str) -> None:
+    reply = await assistant.handle(typed, user())
+    assert not reply.degraded
+    assert len(reply.guesses) > 1  # ranked by the model from the words
+
+
+async def test_a_button_intent_the_model_does_not_know_reads_its_title(assistant: Assistant) -> None:
+    reply = await assistant.handle("biaya paspor", user(), intent="topik_yang_dihapus")
+    assert (reply.outcome, reply.faq_id) == ("answer", "paspor_biaya")
+    assert len(reply.guesses) > 1
 
 
 async def test_asking_for_a_human_hands_off(assistant: Assistant) -> None:

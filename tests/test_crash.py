@@ -1,4 +1,4 @@
-"""SIGKILL during an escalation: the real `python -m bot run` process is killed and restarted."""
+"""SIGKILL of the real `python -m bot run` process: during an escalation, and what it leaves running."""
 
 from __future__ import annotations
 
@@ -12,9 +12,10 @@ from pathlib import Path
 import pytest
 from sqlite_utils import Database
 
-from bot.fake_telegram import FakeTelegram, bot_process_env
 from bot.paths import ROOT
+from tests.fake_telegram import FakeTelegram, bot_process_env
 
+pytestmark = pytest.mark.slow
 STAFF_CHAT, STAFF, RESIDENT = -1005555, 5101, 7301
 
 
@@ -72,3 +73,54 @@ async def test_sigkill_loses_nothing_and_handles_each_update_once(tmp_path: Path
     assert [r["text"] for r in db.table("messages").rows_where("direction = 'staff'", order_by="id")] == [
         "Halo, dengan petugas Sari", "Masih di sini setelah restart",
     ]
+
+
+def process_group(pgid: int) -> list[int]:
+    """Live processes (not zombies) of a process group, from /proc."""
+    members = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            state, _, group = stat.read_text().rsplit(")", 1)[1].split()[:3]
+        except OSError:  # the process ended while we looked
+            continue
+        if int(group) == pgid and state not in ("Z", "X"):
+            members.append(int(stat.parent.name))
+    return members
+
+
+def action_server_of(pid: int) -> int:
+    """The pid of the rasa_sdk action server started by process pid."""
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            parent = int(stat.read_text().rsplit(")", 1)[1].split()[1])
+            command = (stat.parent / "cmdline").read_bytes()
+        except OSError:  # the process ended while we looked
+            continue
+        if parent == pid and b"rasa_sdk" in command:
+            return int(stat.parent.name)
+    raise LookupError(f"process {pid} has no action server")
+
+
+async def test_sigkill_of_the_bot_leaves_no_action_server(tmp_path: Path, model_path: Path) -> None:
+    fake = FakeTelegram()
+    await fake.start()
+    bot = start_bot(bot_process_env(fake, str(tmp_path / "tanya.db")), tmp_path / "bot.log")
+    server = 0
+    try:
+        await asyncio.wait_for(fake.polling.wait(), timeout=120)
+        server = action_server_of(bot.pid)
+        assert process_group(server) == [server]
+        os.kill(bot.pid, signal.SIGKILL)
+        bot.wait(timeout=30)
+        for _ in range(50):
+            if not process_group(server):
+                break
+            await asyncio.sleep(0.1)
+        assert process_group(server) == [], "the action server outlived the bot"
+    finally:
+        if bot.poll() is None:
+            bot.kill()
+            bot.wait(timeout=30)
+        for leftover in process_group(server) if server else []:
+            os.kill(leftover, signal.SIGKILL)
+        await fake.stop()

@@ -58,6 +58,12 @@ def test_malformed_setting_is_refused_with_its_name(tmp_path, name: str, value: 
     with pytest.raises(SettingsError, match=name):
         Settings.load(tmp_path / "none.env", environ={name: value})
 
+
+@pytest.mark.parametrize("secret", ["", "spasi tidak boleh", "x" * 257])
+def test_webhook_mode_needs_a_valid_secret(tmp_path, secret: str) -> None:
+    with pytest.raises(SettingsError, match="WEBHOOK_SECRET"):
+        Settings.load(tmp_path / "none.env", environ={"WEBHOOK_URL": "https://tanya.example", "WEBHOOK_SECRET": secret})
+
 def test_environment_wins_over_env_file(tmp_path, monkeypatch) -> None:
     env = tmp_path / ".env"
     env.write_text("LOG_LEVEL=debug\nTELEGRAM_BOT_TOKEN='from-file'\n", encoding="utf-8")

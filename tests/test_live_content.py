@@ -7,12 +7,15 @@ import shutil
 from collections.abc import AsyncIterator
 from pathlib import Path
 
+import pytest
 import pytest_asyncio
 
 from actions.faq import FAQ_DIR
 from bot.assistant import Assistant
 from bot.learning import add_example
 from bot.retrain import ModelWatcher
+
+pytestmark = pytest.mark.slow
 
 
 @pytest_asyncio.fixture(scope="module")

@@ -30,6 +30,7 @@ async def scores_of(assistant: Assistant, messages: list[Labelled], faq: Faq) ->
     return score(messages, outputs, frozenset(faq.entries))
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", list(LIMITS))
 async def test_wrong_answers_stay_rare_and_the_right_topic_is_answered_or_offered(
     assistant: Assistant, faq: Faq, name: str

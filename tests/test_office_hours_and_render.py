@@ -7,9 +7,12 @@ import datetime as dt
 import pytest
 
 from bot.assistant import Reply
-from bot.fake_telegram import html_problem
+from bot.desk.callbacks import Officer, RateAnswer
+from bot.desk.keyboards import reply_buttons
+from bot.desk.markup import to_html
 from bot.office_hours import JAKARTA, OfficeHours
-from bot.telegram.render import MAX_MESSAGE_CHARS, reply_keyboard, split_message, to_html
+from bot.telegram.render import MAX_MESSAGE_CHARS, split_message
+from tests.fake_telegram import html_problem
 
 HOURS = OfficeHours.parse("Mon-Thu 08:00-16:00, Fri 08:00-16:30")
 
@@ -48,11 +51,10 @@ def test_long_text_is_split_within_the_limit_and_stays_valid() -> None:
 
 
 def test_answer_keyboard_has_rating_and_officer() -> None:
-    keyboard = reply_keyboard(Reply("x", "answer", faq_id="paspor_biaya"))
-    assert keyboard is not None
-    data = [b.callback_data for row in keyboard.inline_keyboard for b in row]
-    assert data == ["rate:paspor_biaya:1", "rate:paspor_biaya:0", "officer"]
+    keyboard = reply_buttons(Reply("x", "answer", faq_id="paspor_biaya"))
+    data = [b.callback for row in keyboard for b in row]
+    assert data == [RateAnswer("paspor_biaya", True), RateAnswer("paspor_biaya", False), Officer()]
 
 
 def test_smalltalk_without_buttons_has_no_keyboard() -> None:
-    assert reply_keyboard(Reply("halo", "smalltalk")) is None
+    assert reply_buttons(Reply("halo", "smalltalk")) == ()

@@ -17,11 +17,13 @@ from sqlite_utils import Database
 
 from bot import storage
 from bot.assistant import Assistant
-from bot.fake_telegram import html_problem
+from bot.desk.keyboards import reply_buttons
+from bot.desk.markup import to_html
 from bot.logs import Redact
 from bot.ratelimit import RateLimiter, Verdict
 from bot.settings import Settings
-from bot.telegram.render import MAX_MESSAGE_CHARS, reply_keyboard, split_message, to_html
+from bot.telegram.render import MAX_MESSAGE_CHARS, split_message
+from tests.fake_telegram import html_problem
 
 OUTCOMES = {"answer", "clarify", "fallback", "handoff", "smalltalk"}
 NASTY = st.one_of(
@@ -35,6 +37,7 @@ NASTY = st.one_of(
 )
 
 
+@pytest.mark.slow
 @given(message=NASTY)
 @hypothesis_settings(max_examples=1200, deadline=None, suppress_health_check=list(HealthCheck))
 async def test_any_message_gets_one_well_formed_reply(assistant: Assistant, message: str) -> None:
@@ -46,10 +49,9 @@ async def test_any_message_gets_one_well_formed_reply(assistant: Assistant, mess
         assert part.strip()
         assert len(part) <= MAX_MESSAGE_CHARS
         assert html_problem(part) is None
-    keyboard = reply_keyboard(reply)
-    for row in keyboard.inline_keyboard if keyboard else ():
+    for row in reply_buttons(reply):
         for button in row:
-            assert len((button.callback_data or "").encode()) <= 64
+            assert len(button.callback.data.encode()) <= 64
 
 
 def test_rate_limiter_warns_once_then_drops_until_the_window_passes() -> None:
@@ -85,9 +87,10 @@ def listening_addresses(port: int) -> set[str]:
 
 
 def test_action_server_listens_on_localhost_only(assistant: Assistant) -> None:
-    assert listening_addresses(assistant.port) == {"127.0.0.1"}
+    assert listening_addresses(assistant.actions.port) == {"127.0.0.1"}
 
 
+@pytest.mark.slow
 async def test_slow_answer_gets_an_apology_within_seconds(model_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import bot.assistant as module
 
@@ -105,12 +108,13 @@ async def test_slow_answer_gets_an_apology_within_seconds(model_path: Path, monk
         assert "gangguan" in reply.text
 
 
+@pytest.mark.slow
 async def test_action_server_crash_apologises_then_recovers(model_path: Path) -> None:
     async with Assistant(model_path) as assistant:
         assert (await assistant.handle("brp biaya paspor", "crash-1")).faq_id == "paspor_biaya"
-        assert assistant._server
-        assistant._server.kill()
-        assistant._server.wait()
+        assert assistant.actions.process
+        assistant.actions.process.kill()
+        assistant.actions.process.wait()
         first = await assistant.handle("brp biaya paspor", "crash-2")
         assert first.degraded
         for _ in range(100):

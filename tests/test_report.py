@@ -66,13 +66,14 @@ def build(settings: Settings) -> report.Report:
 
 
 def test_figures_come_from_the_database(settings: Settings) -> None:
-    figures = build(settings).figures
-    assert figures["questions_per_day"] == [("2026-10-05", 2), ("2026-10-06", 2), ("2026-10-07", 1)]
-    assert figures["outcomes"] == {"dijawab asisten": 3, "belum terjawab": 1, "diteruskan ke petugas": 1}
-    assert figures["escalations"] == 3
-    assert figures["top_topics"] == [("paspor_biaya", 2), ("visa_voa", 1)]
-    assert [round(rate, 2) for _, rate, _ in figures["helpful_by_week"]] == [0.75]
-    assert figures["complaints"] == [("pengaduan", 1)]
+    built = build(settings)
+    figures = built.figures
+    assert figures.questions_per_day == [("2026-10-05", 2), ("2026-10-06", 2), ("2026-10-07", 1)]
+    assert built.outcomes == {"dijawab asisten": 3, "belum terjawab": 1, "diteruskan ke petugas": 1}
+    assert figures.escalations == 3
+    assert figures.top_topics == [("paspor_biaya", 2), ("visa_voa", 1)]
+    assert [round(rate, 2) for _, rate in report.helpful_by_week(figures)] == [0.75]
+    assert figures.complaints == [("pengaduan", 1)]
 
 
 def test_escalation_times_within_and_outside_office_hours(settings: Settings) -> None:

@@ -12,10 +12,11 @@ import httpx
 import pytest
 
 from bot import storage
-from bot.assistant import free_port
 from bot.paths import ROOT
+from bot.rasa_runtime.action_server import free_port
 from bot.review import REVIEW_USER
 
+pytestmark = pytest.mark.slow
 PASSWORD = "rahasia-uji"
 
 

@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import sqlite3
+import threading
+from pathlib import Path
+
 import pytest
 from sqlite_utils import Database
 
@@ -15,12 +20,6 @@ def db() -> Database:
     for user in (1, 2):
         storage.touch_user(database, user, f"Warga {user}")
     return database
-
-
-def test_migrate_is_repeatable(db: Database) -> None:
-    storage.migrate(db)
-    assert db.execute("PRAGMA user_version").fetchone()[0] == storage.SCHEMA_VERSION
-    assert {"users", "tickets", "messages", "relays", "ratings"} <= set(db.table_names())
 
 
 def test_a_user_has_one_active_ticket(db: Database) -> None:
@@ -83,8 +82,9 @@ def test_summary_counts_by_sql(db: Database) -> None:
     storage.rate_answer(db, 1, "paspor_biaya", helpful=True)
     storage.rate_answer(db, 2, "paspor_biaya", helpful=False)
     storage.create_ticket(db, 2, "assistant", None)
+    storage.create_complaint(db, 1, {"category": "pelayanan", "what": "antre lama"})
     figures = storage.summary(db, "2000-01-01")
-    assert (figures["questions"], figures["answered"], figures["escalated"]) == (2, 1, 1)
+    assert (figures["questions"], figures["answered"], figures["escalated"], figures["complaints"]) == (2, 1, 1, 1)
     assert figures["helpful_rate"] == 0.5
     assert figures["median_first_reply_seconds"] is None
 
@@ -99,3 +99,64 @@ def test_language_defaults_to_indonesian(db: Database) -> None:
     assert storage.user_language(db, 1) == "id"
     storage.set_language(db, 1, "en")
     assert storage.user_language(db, 1) == "en"
+
+
+def test_a_draft_is_kept_masked_until_dropped(db: Database) -> None:
+    storage.save_draft(db, 1, {"step": 2, "what": "NIK 3171234567890001 ditolak", "misconduct": True})
+    assert storage.get_draft(db, 1) == {"step": 2, "what": "NIK [NIK/KK] ditolak", "misconduct": True}
+    storage.drop_draft(db, 1)
+    assert storage.get_draft(db, 1) is None
+
+
+def test_sending_a_complaint_drops_its_draft(db: Database) -> None:
+    storage.save_draft(db, 1, {"category": "pelayanan"})
+    storage.create_complaint(db, 1, {"category": "pelayanan", "what": "antre lama"})
+    assert storage.get_draft(db, 1) is None
+
+
+def test_erasing_a_user_drops_their_draft(db: Database) -> None:
+    storage.save_draft(db, 1, {"what": "antre lama"})
+    storage.erase_user(db, 1)
+    assert storage.get_draft(db, 1) is None
+
+
+def test_retention_drops_old_drafts_only(db: Database) -> None:
+    storage.save_draft(db, 1, {"what": "lama"})
+    storage.save_draft(db, 2, {"what": "baru"})
+    old = (dt.datetime.now(dt.timezone.utc) - dt.timedelta(days=200)).isoformat(timespec="seconds")
+    db.table("drafts").update(1, {"updated_at": old})
+    assert storage.apply_retention(db, 180)["drafts"] == 1
+    assert (storage.get_draft(db, 1), storage.get_draft(db, 2)) == (None, {"what": "baru"})
+
+
+def refuse_inserts(db: Database, table: str) -> None:
+    """Make every insert into a table fail, as a full disk would."""
+    db.execute(f"CREATE TRIGGER refuse_{table} BEFORE INSERT ON {table} BEGIN SELECT RAISE(ABORT, 'refused'); END")
+
+
+def test_a_staff_reply_that_cannot_be_logged_changes_nothing(db: Database) -> None:
+    ticket = storage.create_ticket(db, 1, "user", None)
+    refuse_inserts(db, "messages")
+    with pytest.raises(sqlite3.IntegrityError):
+        storage.record_staff_reply(db, ticket, 9, "Sari", "halo")
+    stored = storage.get_ticket(db, ticket["id"])
+    assert (stored["status"], stored["first_reply_at"]) == ("open", None)
+
+
+def test_a_complaint_without_its_details_opens_no_ticket(db: Database) -> None:
+    storage.save_draft(db, 1, {"category": "pelayanan"})
+    refuse_inserts(db, "complaints")
+    with pytest.raises(sqlite3.IntegrityError):
+        storage.create_complaint(db, 1, {"category": "pelayanan", "what": "antre lama"})
+    assert storage.active_ticket(db, 1) is None
+    assert storage.get_draft(db, 1) == {"category": "pelayanan"}
+
+
+async def test_the_store_runs_calls_on_its_database_thread(tmp_path: Path) -> None:
+    def thread_name(database: Database, prefix: str) -> str:
+        return prefix + threading.current_thread().name
+
+    store = storage.Store(storage.open_database(tmp_path / "t.db"))
+    assert (await store(thread_name, "on ")).startswith("on sqlite")
+    assert (await store(storage.touch_user, 3, "Ani"))["display_name"] == "Ani"
+    store.close()

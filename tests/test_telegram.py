@@ -7,6 +7,7 @@ import argparse
 import asyncio
 import base64
 import io
+import socket
 import sqlite3
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -19,10 +20,11 @@ from sqlite_utils import Database
 
 from bot import review, storage
 from bot.assistant import Assistant
-from bot.fake_telegram import FakeTelegram
+from bot.desk.callbacks import Erase, Survey, SurveyScore
 from bot.settings import Settings
 from bot.storage import Store, open_database
-from bot.telegram import build_application
+from bot.telegram import WEBHOOK_PATH, build_application, receive_updates
+from tests.fake_telegram import FakeTelegram
 
 STAFF_CHAT = -1001234
 STAFF, OTHER_STAFF, OUTSIDER, SUPERVISOR = 5001, 5004, 5002, 5003
@@ -395,13 +397,13 @@ async def test_survey_after_closing_feeds_the_skm_index(running: RunningBot, fak
     closing = await fake.wait_for_text(RESIDENT, "telah selesai")
     fake.press(RESIDENT, RESIDENT, closing.result, "rt:1:4")
     offer = await fake.wait_for_text(RESIDENT, "Survei Kepuasan")
-    assert buttons(offer) == ["skm:1:go", "skm:1:no"]
-    fake.press(RESIDENT, RESIDENT, offer.result, "skm:1:go")
+    assert buttons(offer) == [Survey(1, True).data, Survey(1, False).data]
+    fake.press(RESIDENT, RESIDENT, offer.result, Survey(1, True).data)
     for number in range(9):
         mark = len(fake.calls)
         question = await fake.wait_for_text(RESIDENT, f"({number + 1}/9)", start=max(0, mark - 3))
         score = 0 if number == 8 else 4 - number % 2
-        fake.press(RESIDENT, RESIDENT, question.result, f"skm:1:{number}:{score}")
+        fake.press(RESIDENT, RESIDENT, question.result, SurveyScore(1, number, score).data)
     await fake.wait_for_text(RESIDENT, "Terima kasih telah mengisi survei")
     scores = {r["element"]: r["score"] for r in running.store.db.table("skm").rows}
     assert len(scores) == 8
@@ -482,7 +484,7 @@ async def test_residents_see_and_erase_their_data(running: RunningBot, fake: Fak
     assert "3171234567890001" not in shown.params["text"]
     fake.user_message(RESIDENT, "/hapusdata")
     confirm = await fake.wait_for_text(RESIDENT, "Hapus semua percakapan")
-    fake.press(RESIDENT, RESIDENT, confirm.result, "erase:yes")
+    fake.press(RESIDENT, RESIDENT, confirm.result, Erase(True).data)
     await fake.wait_for_text(RESIDENT, "telah dihapus")
     assert storage.user_data_summary(running.store.db, RESIDENT)["user"] is None
 
@@ -526,3 +528,35 @@ async def test_flood_control_is_waited_out_and_the_answer_arrives(running: Runni
     await asyncio.sleep(0.5)
     # the refused try (429, retry after 1 s), then the delivered retry, and nothing more
     assert [c.result is not None for c in tries()] == [False, True]
+
+
+async def test_webhook_accepts_only_updates_carrying_the_secret(
+    fake: FakeTelegram, tmp_path: Path, assistant: Assistant
+) -> None:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    settings = make_settings(fake, tmp_path, WEBHOOK_URL="https://tanya.example", WEBHOOK_SECRET="rahasia_webhook-1",
+                             WEBHOOK_PORT=str(port))
+    bot = RunningBot(settings, assistant)
+    await bot.application.initialize()
+    await bot.application.start()
+    await receive_updates(bot.application, settings)
+
+    def update(number: int, text: str) -> dict[str, Any]:
+        chat = {"id": RESIDENT, "type": "private", "first_name": "Budi"}
+        return {"update_id": number, "message": {"message_id": number, "date": 0, "text": text, "chat": chat,
+                                                 "from": {"id": RESIDENT, "is_bot": False, "first_name": "Budi"}}}
+
+    url = f"http://127.0.0.1:{port}/{WEBHOOK_PATH}"
+    async with httpx.AsyncClient() as client:
+        forged = await client.post(url, json=update(1, "forged without secret"))
+        wrong = await client.post(url, json=update(2, "forged with a guess"),
+                                  headers={"X-Telegram-Bot-Api-Secret-Token": "tebakan"})
+        genuine = await client.post(url, json=update(3, "brp biaya bikin paspor"),
+                                    headers={"X-Telegram-Bot-Api-Secret-Token": "rahasia_webhook-1"})
+    await fake.wait_for_text(RESIDENT, "Rp650.000")
+    await bot.stop()
+    assert (forged.status_code, wrong.status_code, genuine.status_code) == (403, 403, 200)
+    logged = storage.recent_messages(Database(settings.database_path), RESIDENT)
+    assert [m["text"] for m in logged if m["direction"] == "in"] == ["brp biaya bikin paspor"]

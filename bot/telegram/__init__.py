@@ -22,16 +22,22 @@ from telegram.ext import (
 )
 from telegram.request import HTTPXRequest
 
-from bot import storage, texts
+from bot import texts
 from bot.assistant import Assistant
+from bot.desk import callbacks
+from bot.desk.core import Desk
+from bot.desk.outgoing import Outgoing
+from bot.desk.residents import COMMANDS
 from bot.retrain import ModelWatcher
 from bot.settings import Settings
 from bot.storage import Store, open_database
-from bot.telegram import complaints, residents, staff, supervisors
-from bot.telegram.common import Services, send_html, services
+from bot.telegram import residents, staff
+from bot.telegram.common import desk_of, send, staff_group_check
 
 logger = logging.getLogger(__name__)
 
+#: The webhook's path; updates are accepted only with WEBHOOK_SECRET in Telegram's secret-token header.
+WEBHOOK_PATH = "telegram"
 RESIDENT_COMMANDS = [
     BotCommand("start", "Mulai dan lihat topik"),
     BotCommand("topik", "Daftar topik per kategori"),
@@ -76,21 +82,28 @@ async def error_handler(update: object, context: ContextTypes.DEFAULT_TYPE) -> N
     logger.error("error while handling update %s", getattr(update, "update_id", None), exc_info=context.error)
     if isinstance(update, Update) and update.effective_chat and update.effective_chat.type == "private":
         try:
-            await send_html(context.bot, update.effective_chat.id, texts.text("id", "error"))
+            language = await desk_of(context).language(update.effective_chat.id)
+            await send(context.bot, Outgoing(update.effective_chat.id, texts.text(language, "error")))
         except Exception:  # the apology itself failed (e.g. Telegram unreachable): already logged above
             logger.warning("could not send the error apology", exc_info=True)
 
 
+async def group_start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Commands in other groups: point to the private chat."""
+    assert update.effective_chat
+    await send(context.bot, Outgoing(update.effective_chat.id, texts.text("id", "group_only_private")))
+
+
 async def skip_handled_update(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Skip an update already handled before a crash or restart (Telegram may deliver it again)."""
-    if isinstance(update, Update) and await services(context).store(storage.update_done, update.update_id):
+    if isinstance(update, Update) and await desk_of(context).already_handled(update.update_id):
         raise ApplicationHandlerStop
 
 
 async def mark_update_handled(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Record that an update has been handled completely."""
     if isinstance(update, Update):
-        await services(context).store(storage.mark_update_done, update.update_id)
+        await desk_of(context).handled(update.update_id)
 
 
 def build_application(settings: Settings, assistant: Assistant, store: Store) -> Application:
@@ -109,37 +122,42 @@ def build_application(settings: Settings, assistant: Assistant, store: Store) ->
         .post_init(register_commands)
         .build()
     )
-    application.bot_data["services"] = Services(assistant, store, settings)
+    application.bot_data["desk"] = Desk(assistant, store, settings, staff_group_check(bot, settings.staff_chat_id))
     application.add_handler(TypeHandler(Update, skip_handled_update), group=-1)
     application.add_handler(TypeHandler(Update, mark_update_handled), group=99)
     private = filters.ChatType.PRIVATE
     new_message = filters.UpdateType.MESSAGE
     supervisors_chat = filters.User(list(settings.supervisor_user_ids)) & filters.REPLY
-    application.add_handler(complaints.complaint_handler())
     staff_chat = filters.Chat(settings.staff_chat_id) if settings.staff_chat_id is not None else filters.Chat([])
-    for names, callback in (
-        (["start"], residents.start),
-        (["topik"], residents.topics),
-        (["bantuan", "help"], residents.help_command),
-        (["petugas"], residents.officer),
-        (["bahasa"], residents.language),
-        (["laporan"], supervisors.report),
-        (["datasaya"], residents.my_data),
-        (["hapusdata"], residents.erase),
-    ):
-        application.add_handler(CommandHandler(names, callback, filters=private & new_message))
+    application.add_handler(CommandHandler([*COMMANDS, *residents.ALIASES], residents.command, filters=private & new_message))
+    application.add_handler(CommandHandler("laporan", residents.report, filters=private & new_message))
     application.add_handler(
         MessageHandler(private & supervisors_chat & new_message & filters.TEXT & ~filters.COMMAND, staff.staff_message)
     )
     application.add_handler(MessageHandler(private & new_message & filters.TEXT & ~filters.COMMAND, residents.question))
     application.add_handler(MessageHandler(private & new_message & NON_TEXT, residents.non_text))
     application.add_handler(MessageHandler(staff_chat & new_message & filters.TEXT & ~filters.COMMAND, staff.staff_message))
-    application.add_handler(CallbackQueryHandler(staff.staff_button, pattern=r"^(take|close):"))
-    application.add_handler(CallbackQueryHandler(complaints.survey, pattern=r"^skm:"))
-    application.add_handler(CallbackQueryHandler(residents.button))
-    application.add_handler(CommandHandler("start", residents.group_start, filters=filters.ChatType.GROUPS & ~staff_chat))
+    for kind in callbacks.STAFF_KINDS:
+        application.add_handler(CallbackQueryHandler(staff.staff_button, pattern=kind.PATTERN))
+    for kind in callbacks.RESIDENT_KINDS:
+        application.add_handler(CallbackQueryHandler(residents.button, pattern=kind.PATTERN))
+    application.add_handler(CallbackQueryHandler(residents.unknown_button))
+    application.add_handler(CommandHandler("start", group_start, filters=filters.ChatType.GROUPS & ~staff_chat))
     application.add_error_handler(error_handler)
     return application
+
+
+async def receive_updates(application: Application, settings: Settings) -> None:
+    """Start long polling, or the webhook listener on 127.0.0.1 that refuses updates without the secret."""
+    updater = application.updater
+    assert updater is not None
+    if settings.webhook_url:
+        await updater.start_webhook(
+            listen="127.0.0.1", port=settings.webhook_port, url_path=WEBHOOK_PATH, secret_token=settings.webhook_secret,
+            webhook_url=f"{settings.webhook_url.rstrip('/')}/{WEBHOOK_PATH}", allowed_updates=Update.ALL_TYPES,
+        )
+    else:
+        await updater.start_polling(allowed_updates=Update.ALL_TYPES)
 
 
 async def serve(settings: Settings, model: Path) -> None:
@@ -155,19 +173,11 @@ async def serve(settings: Settings, model: Path) -> None:
             watcher = asyncio.create_task(ModelWatcher(assistant).run())
             async with application:
                 await application.start()
-                updater = application.updater
-                assert updater is not None
-                if settings.webhook_url:
-                    await updater.start_webhook(
-                        listen="127.0.0.1", port=settings.webhook_port, url_path=settings.telegram_bot_token[-12:],
-                        webhook_url=f"{settings.webhook_url.rstrip('/')}/{settings.telegram_bot_token[-12:]}",
-                        allowed_updates=Update.ALL_TYPES,
-                    )
-                else:
-                    await updater.start_polling(allowed_updates=Update.ALL_TYPES)
+                await receive_updates(application, settings)
                 logger.info("bot running; press Ctrl-C to stop")
                 await stop.wait()
-                await updater.stop()
+                assert application.updater is not None
+                await application.updater.stop()
                 await application.stop()
             watcher.cancel()
     finally:

@@ -1,24 +1,21 @@
-"""What every handler needs: the shared services, staff checks, and sending with retries."""
+"""What every handler needs: the desk, the staff-group check, and delivering the desk's messages."""
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from collections.abc import Awaitable, Callable, Sequence
+from typing import TypeVar
 
-from telegram import Bot, InlineKeyboardMarkup, Message
+from telegram import Bot, InlineKeyboardMarkup, Message, ReplyParameters, User
 from telegram.constants import ParseMode
-from telegram.error import NetworkError, RetryAfter, TimedOut
+from telegram.error import NetworkError, RetryAfter, TelegramError, TimedOut
 from telegram.ext import ContextTypes
 
-from actions.faq import LiveFaq
-from bot.assistant import Assistant
-from bot.ratelimit import RateLimiter
-from bot.settings import Settings
-from bot.storage import Store
-from bot.telegram.render import split_message
+from bot.desk import tickets
+from bot.desk.core import Desk
+from bot.desk.outgoing import Outgoing, Person
+from bot.telegram.render import markup, split_message
 
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -26,24 +23,31 @@ RETRIES = 3
 STAFF_STATUSES = ("creator", "administrator", "member", "restricted")
 
 
-@dataclass
-class Services:
-    """The assistant, the database, the settings and the live FAQ, shared by all handlers (in bot_data)."""
-
-    assistant: Assistant
-    store: Store
-    settings: Settings
-    faq: LiveFaq = field(default_factory=LiveFaq)
-    limiter: RateLimiter = field(init=False)
-
-    def __post_init__(self) -> None:
-        self.limiter = RateLimiter(self.settings.rate_limit_per_minute)
-
-
-def services(context: ContextTypes.DEFAULT_TYPE) -> Services:
-    """The shared services of the running application."""
-    found: Services = context.application.bot_data["services"]
+def desk_of(context: ContextTypes.DEFAULT_TYPE) -> Desk:
+    """The service desk of the running application."""
+    found: Desk = context.application.bot_data["desk"]
     return found
+
+
+def person(user: User) -> Person:
+    """The desk's view of a Telegram user."""
+    return Person(user.id, user.full_name)
+
+
+def staff_group_check(bot: Bot, staff_chat_id: int | None) -> Callable[[int], Awaitable[bool]]:
+    """Asks Telegram whether a user is currently a member of the staff group."""
+
+    async def in_staff_group(user_id: int) -> bool:
+        if staff_chat_id is None:
+            return False
+        try:
+            member = await bot.get_chat_member(staff_chat_id, user_id)
+        except Exception:  # a user unknown to the group, or the API failing: deny, never guess
+            logger.warning("could not check staff membership of %s", user_id, exc_info=True)
+            return False
+        return member.status in STAFF_STATUSES
+
+    return in_staff_group
 
 
 async def with_retries(call: Callable[[], Awaitable[T]]) -> T:
@@ -63,38 +67,40 @@ async def with_retries(call: Callable[[], Awaitable[T]]) -> T:
     raise AssertionError("unreachable")
 
 
-async def send_html(
-    bot: Bot, chat_id: int, text: str, keyboard: InlineKeyboardMarkup | None = None, **kwargs: Any
-) -> Message:
-    """Send HTML text split to Telegram's limit; the keyboard goes under the last part."""
-    parts = split_message(text)
-    message: Message | None = None
+async def send(bot: Bot, outgoing: Outgoing) -> list[Message]:
+    """Send one desk message, split to Telegram's limit (buttons under the last part), then its pictures."""
+    parts = split_message(outgoing.text)
+    reply = ReplyParameters(outgoing.reply_to, allow_sending_without_reply=True) if outgoing.reply_to else None
+    sent: list[Message] = []
     for number, part in enumerate(parts, start=1):
-        markup = keyboard if number == len(parts) else None
+        keyboard = markup(outgoing.buttons) if number == len(parts) else None
 
-        async def send(part: str = part, markup: InlineKeyboardMarkup | None = markup) -> Message:
-            return await bot.send_message(chat_id, part, parse_mode=ParseMode.HTML, reply_markup=markup, **kwargs)
+        async def one(part: str = part, keyboard: InlineKeyboardMarkup | None = keyboard) -> Message:
+            return await bot.send_message(outgoing.chat_id, part, parse_mode=ParseMode.HTML, reply_markup=keyboard,
+                                          reply_parameters=reply)
 
-        message = await with_retries(send)
-    assert message is not None
-    return message
+        sent.append(await with_retries(one))
+    for picture in outgoing.photos:
 
+        async def photo(picture: bytes = picture) -> Message:
+            return await bot.send_photo(outgoing.chat_id, photo=picture)
 
-async def is_staff(context: ContextTypes.DEFAULT_TYPE, user_id: int) -> bool:
-    """Whether a user may act on tickets: a configured staff id, or a current member of the staff group."""
-    settings = services(context).settings
-    if user_id in settings.staff_user_ids:
-        return True
-    if settings.staff_chat_id is None:
-        return False
-    try:
-        member = await context.bot.get_chat_member(settings.staff_chat_id, user_id)
-    except Exception:  # a user unknown to the group, or the API failing: deny, never guess
-        logger.warning("could not check staff membership of %s", user_id, exc_info=True)
-        return False
-    return member.status in STAFF_STATUSES
+        sent.append(await with_retries(photo))
+    return sent
 
 
-async def may_handle(context: ContextTypes.DEFAULT_TYPE, user_id: int) -> bool:
-    """Whether a user may take, answer or close tickets: staff, or a supervisor (complaints about staff)."""
-    return user_id in services(context).settings.supervisor_user_ids or await is_staff(context, user_id)
+async def deliver(context: ContextTypes.DEFAULT_TYPE, messages: Sequence[Outgoing]) -> None:
+    """Send the desk's messages in order and tell the desk what each one became."""
+    desk = desk_of(context)
+    for outgoing in messages:
+        try:
+            sent = await send(context.bot, outgoing)
+        except TelegramError as exc:
+            notice = tickets.undelivered(outgoing.record, str(exc)) if outgoing.record else []
+            if not notice:
+                raise
+            logger.warning("reply for ticket %s not delivered", outgoing.record and outgoing.record.ticket_id)
+            await deliver(context, notice)
+            continue
+        if outgoing.record is not None:
+            await tickets.delivered(desk, outgoing.record, outgoing.chat_id, [m.message_id for m in sent])

@@ -72,7 +72,7 @@ class Call:
 class FakeTelegram:
     """The fake server's state: queued updates, recorded calls, chat members, forced failures."""
 
-    token: str = "123456:TEST-TOKEN"  # noqa: S105 - the fake server's own, never a real token
+    token: str = "123456:TEST-TOKEN"
     updates: list[dict[str, Any]] = field(default_factory=list)
     calls: list[Call] = field(default_factory=list)
     members: dict[int, str] = field(default_factory=dict)

@@ -1,0 +1,118 @@
+"""Residents and what they said: users, language, the message log, unanswered questions, answer ratings,
+complaint drafts, and the Telegram updates already handled."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from typing import Any
+
+from sqlite_utils import Database
+
+from bot.privacy import mask
+from bot.storage.schema import now
+
+
+def touch_user(db: Database, user_id: int, display_name: str) -> dict[str, Any]:
+    """Record that a user wrote (creating them on first contact) and return their row."""
+    row = {"id": user_id, "display_name": display_name, "last_seen": now()}
+    with db.atomic():
+        if not db.table("users").count_where("id = ?", [user_id]):
+            row.update(created_at=row["last_seen"], language="")
+        db.table("users").upsert(row, pk="id")
+    return dict(db.table("users").get(user_id))
+
+
+def set_language(db: Database, user_id: int, language: str) -> None:
+    """Remember the language a user chose with /bahasa."""
+    db.table("users").update(user_id, {"language": language})
+
+
+def user_language(db: Database, user_id: int) -> str:
+    """The language a user chose with /bahasa, Indonesian by default."""
+    row = db.execute("SELECT language FROM users WHERE id = ?", [user_id]).fetchone()
+    return row[0] if row and row[0] else "id"
+
+
+def log_message(db: Database, user_id: int, direction: str, text: str, **fields: Any) -> int:
+    """Store one message of a conversation, masked; direction is 'in', 'out', 'staff' or 'system'."""
+    row = {"user_id": user_id, "direction": direction, "text": mask(text), "created_at": now(), **fields}
+    return int(db.table("messages").insert(row).last_pk or 0)
+
+
+def recent_messages(db: Database, user_id: int, limit: int = 8) -> list[dict[str, Any]]:
+    """The last messages with a user, oldest first (for a staff card's transcript)."""
+    rows = db.execute(
+        "SELECT direction, text, created_at FROM messages WHERE user_id = ? ORDER BY id DESC LIMIT ?", [user_id, limit]
+    ).fetchall()
+    return [{"direction": d, "text": t, "created_at": c} for d, t, c in reversed(rows)]
+
+
+def last_answered_topic(db: Database, user_id: int) -> str | None:
+    """The FAQ topic of the last answer the user got, if any."""
+    row = db.execute(
+        "SELECT faq_id FROM messages WHERE user_id = ? AND faq_id IS NOT NULL ORDER BY id DESC LIMIT 1", [user_id]
+    ).fetchone()
+    return row[0] if row else None
+
+
+def last_question(db: Database, user_id: int) -> str | None:
+    """The user's latest message to the assistant."""
+    row = db.execute(
+        "SELECT text FROM messages WHERE user_id = ? AND direction = 'in' ORDER BY id DESC LIMIT 1", [user_id]
+    ).fetchone()
+    return row[0] if row else None
+
+
+def record_unanswered(db: Database, user_id: int, text: str, reason: str, guesses: Iterable[tuple[str, float]]) -> None:
+    """Remember a message the assistant could not answer confidently (masked), with its top guesses."""
+    db.table("unanswered").insert({
+        "user_id": user_id, "text": mask(text), "reason": reason, "created_at": now(),
+        "guesses": json.dumps([[name, round(conf, 3)] for name, conf in guesses]),
+    })
+
+
+def open_unanswered(db: Database) -> list[dict[str, Any]]:
+    """Unanswered messages not yet added to a topic, oldest first."""
+    return [dict(r) for r in db.table("unanswered").rows_where("added_to IS NULL", order_by="id")]
+
+
+def mark_added(db: Database, ids: Iterable[int], topic: str) -> None:
+    """Record that these unanswered messages became example questions of a topic."""
+    with db.atomic():
+        for unanswered_id in ids:
+            db.table("unanswered").update(unanswered_id, {"added_to": topic})
+
+
+def rate_answer(db: Database, user_id: int, faq_id: str, helpful: bool) -> None:
+    """Store a helpful / not helpful rating of an answer."""
+    db.table("ratings").insert({"user_id": user_id, "faq_id": faq_id, "helpful": int(helpful), "created_at": now()})
+
+
+def save_draft(db: Database, user_id: int, data: dict[str, Any]) -> None:
+    """Keep the complaint a user is writing (text values masked, as in the complaint it becomes)."""
+    masked = {key: mask(value) if isinstance(value, str) else value for key, value in data.items()}
+    db.table("drafts").upsert(
+        {"user_id": user_id, "data": json.dumps(masked, ensure_ascii=False), "updated_at": now()}, pk="user_id",
+    )
+
+
+def get_draft(db: Database, user_id: int) -> dict[str, Any] | None:
+    """The complaint a user is writing, if any."""
+    row = db.execute("SELECT data FROM drafts WHERE user_id = ?", [user_id]).fetchone()
+    return json.loads(row[0]) if row else None
+
+
+def drop_draft(db: Database, user_id: int) -> None:
+    """Forget the complaint a user was writing (sent or cancelled)."""
+    db.execute("DELETE FROM drafts WHERE user_id = ?", [user_id])
+
+
+def update_done(db: Database, update_id: int) -> bool:
+    """Whether this Telegram update was already handled (so a redelivery after a crash is skipped)."""
+    return bool(db.table("processed_updates").count_where("update_id = ?", [update_id]))
+
+
+def mark_update_done(db: Database, update_id: int) -> None:
+    """Record that an update has been handled completely."""
+    db.table("processed_updates").insert({"update_id": update_id, "done_at": now()}, replace=True)

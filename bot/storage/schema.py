@@ -1,0 +1,122 @@
+"""The database file: opening it, and its schema as sqlite-utils migrations.
+
+Databases made before the migrations existed were versioned with PRAGMA user_version (1 to 3);
+`migrate` first records the migrations such a database already has, then applies the rest.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+from pathlib import Path
+
+from sqlite_utils import Database, Migrations
+
+#: Migration names are stored in each database: never rename a migration function.
+MIGRATIONS = Migrations("tanya-imigrasi")
+
+
+def now() -> str:
+    """The current UTC time as ISO text (what every timestamp column holds)."""
+    return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+
+
+def open_database(path: str | Path) -> Database:
+    """Open (creating if needed) the database file in WAL mode with the current schema."""
+    Path(path).parent.mkdir(parents=True, exist_ok=True)
+    db = Database(sqlite3.connect(str(path), check_same_thread=False))
+    db.enable_wal()
+    db.execute("PRAGMA busy_timeout = 5000")
+    db.execute("PRAGMA synchronous = NORMAL")  # WAL: durable against process crashes, fsync per checkpoint
+    migrate(db)
+    return db
+
+
+def migrate(db: Database) -> None:
+    """Create or upgrade the schema: bridge a user_version database, then apply pending migrations."""
+    bridge_user_version(db)
+    MIGRATIONS.apply(db)
+
+
+@MIGRATIONS()
+def conversations_and_tickets(db: Database) -> None:
+    """Users, their messages and answer ratings, tickets and the staff-group messages relayed for them."""
+    db.table("users").create(
+        {"id": int, "display_name": str, "language": str, "created_at": str, "last_seen": str}, pk="id",
+    )
+    db.table("tickets").create(
+        {
+            "id": int, "user_id": int, "status": str, "reason": str, "topic": str,
+            "created_at": str, "taken_at": str, "taken_by": int, "taken_by_name": str,
+            "first_reply_at": str, "closed_at": str, "closed_by": int, "card_message_id": int, "rating": int,
+        },
+        pk="id", foreign_keys=[("user_id", "users", "id")],
+    )
+    db.table("messages").create(
+        {
+            "id": int, "user_id": int, "ticket_id": int, "direction": str, "text": str, "outcome": str,
+            "intent": str, "confidence": float, "faq_id": str, "staff_id": int, "created_at": str,
+        },
+        pk="id", foreign_keys=[("user_id", "users", "id"), ("ticket_id", "tickets", "id")],
+    )
+    db.table("relays").create(
+        {"chat_id": int, "message_id": int, "ticket_id": int}, pk=("chat_id", "message_id"),
+        foreign_keys=[("ticket_id", "tickets", "id")],
+    )
+    db.table("ratings").create(
+        {"id": int, "user_id": int, "faq_id": str, "helpful": int, "created_at": str},
+        pk="id", foreign_keys=[("user_id", "users", "id")],
+    )
+    db.table("messages").create_index(["user_id", "created_at"])
+    db.table("tickets").create_index(["status", "created_at"])
+
+
+@MIGRATIONS()
+def complaints_and_survey(db: Database) -> None:
+    """Ticket kinds, unanswered questions, SP4N-LAPOR! complaints and SKM survey scores."""
+    db.table("tickets").add_column("kind", str, not_null_default="chat")
+    db.table("tickets").add_column("card_chat_id", int)
+    db.table("unanswered").create(
+        {"id": int, "user_id": int, "text": str, "reason": str, "guesses": str, "created_at": str, "added_to": str},
+        pk="id",
+    )
+    db.table("complaints").create(
+        {"ticket_id": int, "category": str, "what": str, "when_text": str, "where_text": str, "contact": str,
+         "misconduct": int, "created_at": str},
+        pk="ticket_id", foreign_keys=[("ticket_id", "tickets", "id")],
+    )
+    db.table("skm").create(
+        {"id": int, "ticket_id": int, "element": str, "score": int, "created_at": str},
+        pk="id", foreign_keys=[("ticket_id", "tickets", "id")],
+    )
+
+
+@MIGRATIONS()
+def handled_updates(db: Database) -> None:
+    """Telegram update ids already handled, so a redelivery after a crash is skipped."""
+    db.table("processed_updates").create({"update_id": int, "done_at": str}, pk="update_id")
+
+
+@MIGRATIONS()
+def complaint_drafts(db: Database) -> None:
+    """A complaint being written, one per user, so it survives a restart."""
+    db.table("drafts").create(
+        {"user_id": int, "data": str, "updated_at": str}, pk="user_id", foreign_keys=[("user_id", "users", "id")],
+    )
+
+
+#: What PRAGMA user_version 1, 2 and 3 stood for before the migrations existed.
+USER_VERSIONS = (conversations_and_tickets, complaints_and_survey, handled_updates)
+
+
+def bridge_user_version(db: Database) -> None:
+    """Record as applied the migrations a user_version database already has (once, before any migration ran)."""
+    version = db.execute("PRAGMA user_version").fetchone()[0]
+    if not version or MIGRATIONS.applied(db):
+        return
+    MIGRATIONS.ensure_migrations_table(db)
+    applied_at = str(dt.datetime.now(dt.timezone.utc))  # the format Migrations itself records
+    db.table(MIGRATIONS.migrations_table).insert_all(
+        {"migration_set": MIGRATIONS.name, "name": migration.__name__, "applied_at": applied_at}
+        for migration in USER_VERSIONS[:version]
+    )
