@@ -14,6 +14,7 @@ from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 from sqlite_utils import Database
+from telegram.error import BadRequest, TimedOut
 
 from bot import storage
 from bot.assistant import Assistant
@@ -22,6 +23,7 @@ from bot.desk.markup import to_html
 from bot.logs import Redact
 from bot.ratelimit import RateLimiter, Verdict
 from bot.settings import Settings
+from bot.telegram.common import with_retries
 from bot.telegram.render import MAX_MESSAGE_CHARS, split_message
 from tests.fake_telegram import html_problem
 
@@ -168,3 +170,16 @@ def test_backup_command_copies_the_database(tmp_path: Path) -> None:
                             env=env, capture_output=True, text=True, check=False)
     assert result.returncode == 0, result.stderr
     assert sqlite3.connect(tmp_path / "b" / "copy.db").execute("SELECT display_name FROM users").fetchone() == ("Budi",)
+
+
+@pytest.mark.parametrize(("error", "calls"), [(BadRequest("Chat not found"), 1), (TimedOut(), 3)])
+async def test_only_passing_failures_are_sent_again(error: Exception, calls: int) -> None:
+    tried = []
+
+    async def send() -> None:
+        tried.append(1)
+        raise error
+
+    with pytest.raises(type(error)):
+        await with_retries(send)
+    assert len(tried) == calls

@@ -10,6 +10,7 @@ from typing import Any
 
 from telegram import BotCommand, BotCommandScopeAllPrivateChats, Update
 from telegram.ext import (
+    AIORateLimiter,
     Application,
     ApplicationHandlerStop,
     CallbackQueryHandler,
@@ -36,6 +37,8 @@ from bot.telegram.common import desk_of, send, staff_group_check
 
 logger = logging.getLogger(__name__)
 
+#: How often a message refused by Telegram's flood control is sent again after the wait Telegram asks for.
+FLOOD_RETRIES = 2
 #: The webhook's path; updates are accepted only with WEBHOOK_SECRET in Telegram's secret-token header.
 WEBHOOK_PATH = "telegram"
 RESIDENT_COMMANDS = [
@@ -54,7 +57,7 @@ NON_TEXT = (
 )
 
 
-class TolerantBot(ExtBot[None]):
+class TolerantBot(ExtBot[int]):
     """A bot that skips a malformed update (logging it) instead of refetching the same batch forever."""
 
     async def _post(self, endpoint: str, data: dict[str, Any] | None = None, **kwargs: Any) -> Any:
@@ -114,6 +117,9 @@ def build_application(settings: Settings, assistant: Assistant, store: Store) ->
         base_file_url=settings.telegram_api_base_url.replace("/bot", "/file/bot"),
         request=HTTPXRequest(connection_pool_size=64),
         get_updates_request=HTTPXRequest(),
+        # Throttles before Telegram refuses (30 messages a second overall, 20 a minute per group: the staff
+        # group reaches that) and waits out a flood-control refusal, then sends again.
+        rate_limiter=AIORateLimiter(max_retries=FLOOD_RETRIES),
     )
     application = (
         Application.builder()

@@ -9,7 +9,7 @@ from typing import TypeVar
 
 from telegram import Bot, InlineKeyboardMarkup, Message, ReplyParameters, User
 from telegram.constants import ParseMode
-from telegram.error import NetworkError, RetryAfter, TelegramError, TimedOut
+from telegram.error import BadRequest, NetworkError, TelegramError, TimedOut
 from telegram.ext import ContextTypes
 
 from bot.desk import tickets
@@ -51,15 +51,12 @@ def staff_group_check(bot: Bot, staff_chat_id: int | None) -> Callable[[int], Aw
 
 
 async def with_retries(call: Callable[[], Awaitable[T]]) -> T:
-    """Call the Bot API, waiting out flood limits and retrying network errors with back-off."""
+    """Call the Bot API, retrying network errors with back-off (flood limits are the rate limiter's)."""
     for attempt in range(1, RETRIES + 1):
         try:
             return await call()
-        except RetryAfter as exc:
-            if attempt == RETRIES:
-                raise
-            delay = exc.retry_after if isinstance(exc.retry_after, (int, float)) else exc.retry_after.total_seconds()
-            await asyncio.sleep(float(delay))
+        except BadRequest:  # a NetworkError in python-telegram-bot, but permanent: sending again cannot help
+            raise
         except (TimedOut, NetworkError):
             if attempt == RETRIES:
                 raise
