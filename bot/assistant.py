@@ -29,6 +29,8 @@ logger = logging.getLogger(__name__)
 MAX_INPUT_CHARS = 4096
 #: Longest wait for one answer before apologising (Rasa's own action timeout is 5 minutes).
 ANSWER_TIMEOUT = 5.0
+#: Before answering, the action server is asked whether it is alive if it was last asked this many seconds ago.
+HEALTH_CHECK_INTERVAL = 30.0
 #: Slashes (and spaces among them) at the start of typed text, which Rasa would read as "/intent" syntax.
 LEADING_SLASHES = re.compile(r"^[\s/]+")
 
@@ -178,7 +180,7 @@ class Assistant:
                 key = "empty" if not cleaned else "no_words"
                 return Reply(texts.text(language_or_default, key), Outcome.FALLBACK, language=language_or_default)
             text = self.normalize(as_words(cleaned))
-        if self.actions.restart_if_dead():
+        if self.actions.restart_if_dead() or await self.actions.restart_if_hung(stale_after=HEALTH_CHECK_INTERVAL):
             return unavailable(language_or_default)
         output = CollectingOutputChannel()
         metadata = {"language": language} if language else {}
@@ -188,5 +190,6 @@ class Assistant:
             )
         except Exception:  # the model or the action server failed or was too slow: apologise, never crash
             logger.exception("no answer for sender %s", sender_id)
+            await self.actions.restart_if_hung()  # a frozen action server would make every later answer wait too
             return unavailable(language_or_default)
         return reply_from_messages(output.messages)

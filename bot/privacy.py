@@ -1,22 +1,100 @@
-"""Mask Indonesian personal identifiers before anything is stored, logged, reported or exported."""
+"""Mask Indonesian personal identifiers before anything is stored, logged, reported or exported.
+
+Identifiers are looked for in a normalised view of the text (NFKC, no format characters such as zero-width
+spaces, one kind of dash), so one written with look-alike characters or odd spacing is masked like the plain one;
+the rest of the text keeps its characters and layout, without control characters and bidi overrides.
+"""
 
 from __future__ import annotations
 
 import re
+import unicodedata
+from collections.abc import Callable, Sequence
 
-_SEP = r"[\s.\-]?"
-#: Order matters: the most specific patterns first.
-PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("[EMAIL]", re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")),
-    ("[TELEPON]", re.compile(rf"(?<![\w+])(?:\+62|62|0){_SEP}8\d(?:{_SEP}\d){{6,11}}(?!\d)")),
-    ("[NIK/KK]", re.compile(rf"(?<!\d)\d(?:{_SEP}\d){{15}}(?!\d)")),
-    ("[PASPOR]", re.compile(r"(?<![\w])(?!rp)[a-z]{1,2}\s?\d{7}(?![\w])", re.IGNORECASE)),
-    ("[NOMOR]", re.compile(rf"(?<!\d)\d(?:{_SEP}\d){{9,19}}(?!\d)")),
+#: Digits an identifier has at least: NIK/KK 16, phones 10-13, passports written as digits and account numbers 9+.
+#: Shorter numbers (fees such as 650.000, years, times, ticket numbers) stay readable.
+MIN_DIGITS = 9
+#: Control characters (newline and tab stay) and bidi controls, which can rewrite a terminal or reorder a line.
+UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+#: Dash look-alikes folded to "-": hyphen, non-breaking hyphen, figure dash, en dash, em dash, horizontal bar, minus.
+DASHES = re.compile("[\u2010\u2011\u2012\u2013\u2014\u2015\u2212]")
+_AT = r"(?:@|\s*[\[(]\s*at\s*[\])]\s*)"
+_DOT = r"(?:\.|\s*[\[(]\s*dot\s*[\])]\s*)"
+EMAIL = re.compile(rf"(?<![\w.+-])[\w.+-]+{_AT}[\w-]+(?:{_DOT}[\w-]+)+", re.IGNORECASE)
+#: Digits joined by any separators (whitespace . / _ - and parentheses), with a leading + or (.
+DIGIT_RUN = re.compile(r"[+(]*\d(?:[\s./_()\-]*\d)*")
+PHONE = re.compile(r"(?:0|62)8\d{7,12}")
+#: A rupiah amount is kept; a passport is one letter and 7-8 digits, glued to the word before or the letter after
+#: it, or a lone letter, spaces and the digits.
+PASSPORT = re.compile(
+    r"(?P<rupiah>(?<![A-Za-z])[Rr]p\s*\d+)|(?<!\d)[A-Za-z]\d{7,8}(?!\d)|(?<![A-Za-z])[A-Za-z][^\S\n]+\d{7,8}(?!\d)"
 )
+#: How a cell starts that spreadsheets read as a formula (or that hides one behind a tab or carriage return).
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+Placeholder = Callable[[re.Match[str]], "str | None"]
+
+
+def clean(text: str) -> str:
+    """The text without control characters (newline and tab stay) and bidi controls."""
+    return UNSAFE.sub("", text)
 
 
 def mask(text: str) -> str:
-    """Replace NIK, KK, passport, phone, e-mail and account numbers with placeholders."""
-    for placeholder, pattern in PATTERNS:
-        text = pattern.sub(placeholder, text)
+    """Clean the text and replace e-mail addresses, phone, NIK/KK, account and passport numbers with placeholders."""
+    text = clean(text)
+    for pattern, placeholder in RULES:
+        text = substitute(text, pattern, placeholder)
     return text
+
+
+def view(text: str) -> tuple[str, Sequence[int]]:
+    """The text as identifiers are looked for in (NFKC per character, no format characters, dashes folded), with
+    the index in `text` each of its characters comes from."""
+    if text.isascii():
+        return text, range(len(text))
+    chars: list[str] = []
+    origin: list[int] = []
+    for index, char in enumerate(text):
+        if unicodedata.category(char) != "Cf":
+            normal = unicodedata.normalize("NFKC", char)
+            chars.append(normal)
+            origin += [index] * len(normal)
+    return DASHES.sub("-", "".join(chars)), origin
+
+
+def substitute(text: str, pattern: re.Pattern[str], placeholder: Placeholder) -> str:
+    """Replace in `text` every stretch whose normalised view matches and gets a placeholder."""
+    normal, origin = view(text)
+    parts: list[str] = []
+    end = 0
+    for match in pattern.finditer(normal):
+        label = placeholder(match)
+        if label is not None:
+            start = origin[match.start()]
+            parts += [text[end:start], label]
+            end = origin[match.end() - 1] + 1
+    return "".join(parts) + text[end:]
+
+
+def number(match: re.Match[str]) -> str | None:
+    """The placeholder for a run of 9 or more digits (none when shorter)."""
+    digits = re.sub(r"\D", "", match[0])
+    if len(digits) < MIN_DIGITS:
+        return None
+    if PHONE.fullmatch(digits):
+        return "[TELEPON]"
+    return "[NIK/KK]" if len(digits) == 16 else "[NOMOR]"
+
+
+#: In this order: an e-mail address may hold digits, and a passport's digits are too few for a number.
+RULES: tuple[tuple[re.Pattern[str], Placeholder], ...] = (
+    (EMAIL, lambda _: "[EMAIL]"),
+    (DIGIT_RUN, number),
+    (PASSPORT, lambda m: None if m["rupiah"] else "[PASPOR]"),
+)
+
+
+def spreadsheet_safe(value: object) -> object:
+    """A CSV cell a spreadsheet will not run: text starting like a formula gets a leading apostrophe (OWASP)."""
+    return f"'{value}" if isinstance(value, str) and value.startswith(FORMULA_START) else value

@@ -20,6 +20,7 @@ from typing import Any, TextIO
 from actions.faq import load_faq, today_in_bengkulu
 from bot import skm, storage
 from bot.office_hours import JAKARTA, OfficeHours
+from bot.privacy import spreadsheet_safe
 from bot.settings import Settings
 
 CHARTS = ("questions_per_day", "outcomes", "top_topics", "satisfaction", "escalation_times", "skm")
@@ -136,7 +137,7 @@ def write(report: Report, folder: Path) -> Path:
     with (folder / "figures.csv").open("w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
         writer.writerow(["bagian", "kunci", "nilai"])
-        writer.writerows(rows)
+        writer.writerows([spreadsheet_safe(cell) for cell in row] for row in rows)  # topics come from callbacks too
     (folder / "index.html").write_text(page(report, rows), encoding="utf-8")
     return folder
 

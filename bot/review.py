@@ -14,6 +14,7 @@ from typing import Any, TextIO
 
 from bot import storage
 from bot.office_hours import jakarta
+from bot.privacy import mask, spreadsheet_safe
 from bot.settings import Settings
 from bot.texts import SPEAKERS
 
@@ -77,7 +78,7 @@ def run(args: argparse.Namespace, settings: Settings, out: TextIO = sys.stdout) 
         return 0
     print(" | ".join(LIST_COLUMNS), file=out)
     for ticket in tickets:
-        print(" | ".join("" if ticket[c] is None else str(ticket[c]) for c in LIST_COLUMNS), file=out)
+        print(" | ".join(one_line(ticket[c]) for c in LIST_COLUMNS), file=out)
     print(f"{len(tickets)} eskalasi", file=out)
     return 0
 
@@ -91,18 +92,23 @@ def show(db: Any, ticket_id: int, out: TextIO) -> int:
     print(f"Tiket #{ticket_id} ({ticket['status']}), dibuat {jakarta(ticket['created_at'])} WIB", file=out)
     for message in storage.ticket_transcript(db, ticket_id):
         speaker = SPEAKERS.get(message["direction"], "Sistem")
-        print(f"[{jakarta(message['created_at'])}] {speaker}: {message['text']}", file=out)
+        print(f"[{jakarta(message['created_at'])}] {speaker}: {one_line(message['text'])}", file=out)
     return 0
 
 
+def one_line(value: Any) -> str:
+    """A stored value for one line of terminal output: masked (older rows too), no control characters or breaks."""
+    return "" if value is None else " ".join(mask(str(value)).split())
+
+
 def write_csv(tickets: list[dict[str, Any]], target: str, out: TextIO) -> None:
-    """Write tickets as CSV to a file, or to standard output for '-'."""
+    """Write tickets as CSV to a file, or to standard output for '-': text masked, formulas neutralised."""
     columns = list(tickets[0]) if tickets else list(LIST_COLUMNS)
     with contextlib.ExitStack() as stack:
         handle = out if target == "-" else stack.enter_context(Path(target).open("w", newline="", encoding="utf-8"))
         writer = csv.DictWriter(handle, fieldnames=columns)
         writer.writeheader()
-        writer.writerows(tickets)
+        writer.writerows({k: spreadsheet_safe(mask(v) if isinstance(v, str) else v) for k, v in t.items()} for t in tickets)
 
 
 def datasette_app(settings: Settings) -> Any:

@@ -252,7 +252,7 @@ class FakeTelegram:
             self.flood -= 1
             return web.json_response({"ok": False, "error_code": 429, "description": "Too Many Requests: retry after 1",
                                       "parameters": {"retry_after": 1}}, status=429)
-        if not text.strip() or len(text) > 4096:
+        if not text.strip() or len(text.encode("utf-16-le", "surrogatepass")) // 2 > 4096:
             return self._error(400, "Bad Request: message text is empty or too long")
         if params.get("parse_mode") == "HTML" and (problem := html_problem(text)):
             return self._error(400, f"Bad Request: can't parse entities: {problem}")
@@ -285,12 +285,21 @@ class FakeTelegram:
         user_id = int(params["user_id"])
         status = self.members.get(user_id, "left")
         extra: dict[str, Any] = {"until_date": 0} if status == "kicked" else {}
+        if status == "restricted":  # muted, and no longer in the group
+            extra = {"is_member": False, "until_date": 0, **dict.fromkeys(RESTRICTED_RIGHTS, False)}
         if status == "administrator":
             rights = ("can_be_edited is_anonymous can_manage_chat can_delete_messages can_manage_video_chats "
                       "can_restrict_members can_promote_members can_change_info can_invite_users can_post_stories "
                       "can_edit_stories can_delete_stories").split()
             extra = dict.fromkeys(rights, False)
         return self._ok({"status": status, "user": {"id": user_id, "is_bot": False, "first_name": "x"}, **extra})
+
+
+RESTRICTED_RIGHTS = (
+    "can_send_messages can_send_audios can_send_documents can_send_photos can_send_videos can_send_video_notes "
+    "can_send_voice_notes can_send_polls can_send_other_messages can_add_web_page_previews can_change_info "
+    "can_invite_users can_pin_messages can_manage_topics can_edit_tag can_react_to_messages"
+).split()
 
 
 def bot_process_env(fake: FakeTelegram, database: str, **extra: str) -> dict[str, str]:

@@ -24,12 +24,6 @@ def start_bot(env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
         return subprocess.Popen([sys.executable, "-m", "bot", "run"], cwd=ROOT, env=env, stdout=handle, stderr=handle)
 
 
-@pytest.mark.xfail(
-    strict=False,
-    reason="issue 11: killed between sending a relay and recording the update as handled, the redelivered update "
-    "is relayed again (the relay is not yet written in one transaction with the update); fails about half the runs, "
-    "at the first version's commit too",
-)
 async def test_sigkill_loses_nothing_and_handles_each_update_once(tmp_path: Path, model_path: Path) -> None:
     fake = FakeTelegram(members={STAFF: "member"})
     await fake.start()

@@ -13,7 +13,7 @@ from bot import storage
 from bot.assistant import Assistant
 from bot.console import chat
 from bot.desk import callbacks as cb
-from bot.desk import residents
+from bot.desk import outbox, residents, tickets
 from bot.desk.core import Desk
 from bot.desk.outgoing import Outgoing, Person
 from bot.settings import Settings
@@ -120,3 +120,41 @@ async def test_the_console_shows_what_residents_get_and_presses_buttons_by_numbe
     shown = out.getvalue()
     assert "[2] Visa untuk orang asing" in shown
     assert "Visa on Arrival" in shown
+
+
+async def test_a_message_cut_off_while_sending_is_not_sent_again_but_the_rest_is(desk: Desk) -> None:
+    first, second = Outgoing(STAFF_CHAT, "relay"), Outgoing(RESIDENT.id, "answer")
+    [(row, _), _] = await outbox.queue(desk, 41, [first, second])
+    await outbox.sending(desk, row)
+    await outbox.restart(desk)
+    assert await outbox.unsent(desk, 41) == [(row + 1, second)]
+
+
+async def test_an_update_that_stored_nothing_is_computed_again(desk: Desk) -> None:
+    assert await outbox.unsent(desk, 42) is None
+
+
+async def test_stored_messages_keep_no_raw_identity_number(desk: Desk) -> None:
+    await outbox.queue(desk, 43, [Outgoing(STAFF_CHAT, "NIK saya 3171234567890001")])
+    [row] = storage.outgoing_of(desk.store.db, 43)
+    assert "3171234567890001" not in row["message"]
+
+
+async def test_a_ticket_left_without_card_gets_one_at_start_up(desk: Desk) -> None:
+    await residents.message(desk, RESIDENT, "brp biaya paspor")
+    ticket, _ = storage.escalate(desk.store.db, RESIDENT.id, "user")
+    [card] = await outbox.restart(desk)
+    assert card.chat_id == STAFF_CHAT and f"#{ticket['id']}" in card.text and "biaya paspor" in card.text
+
+
+async def test_a_live_officer_chat_relays_every_message_beyond_the_rate_limit(
+    tmp_path: Path, assistant: Assistant
+) -> None:
+    settings = settings_for(tmp_path, RATE_LIMIT_PER_MINUTE="2")
+    desk = Desk(assistant, Store(open_database(settings.database_path)), settings)
+    [card, _] = await residents.command(desk, RESIDENT, "petugas")
+    assert card.record is not None
+    await tickets.delivered(desk, card.record, STAFF_CHAT, [900])
+    relayed = [await residents.message(desk, RESIDENT, f"pesan {n}") for n in range(5)]
+    desk.store.close()
+    assert [sent[0].chat_id for sent in relayed] == [STAFF_CHAT] * 5

@@ -11,7 +11,7 @@ from bot.desk.callbacks import Officer, RateAnswer
 from bot.desk.keyboards import reply_buttons
 from bot.desk.markup import to_html
 from bot.office_hours import JAKARTA, OfficeHours
-from bot.telegram.render import MAX_MESSAGE_CHARS, split_message
+from bot.telegram.render import MAX_MESSAGE_UNITS, split_message, telegram_length
 from tests.fake_telegram import html_problem
 
 HOURS = OfficeHours.parse("Mon-Thu 08:00-16:00, Fri 08:00-16:30")
@@ -46,8 +46,16 @@ def test_long_text_is_split_within_the_limit_and_stays_valid() -> None:
     text = to_html("\n".join(f"<b>baris {n}</b> " + "&" * 50 for n in range(200)) + "\n" + "x&" * 5000)
     parts = split_message(text)
     assert len(parts) > 1
-    assert all(0 < len(p) <= MAX_MESSAGE_CHARS for p in parts)
+    assert all(0 < telegram_length(p) <= MAX_MESSAGE_UNITS for p in parts)
     assert all(html_problem(p) is None for p in parts)
+
+
+def test_emoji_count_two_units_and_survive_splitting() -> None:
+    text = to_html("<b>Warga:</b> " + "🙂" * 2100)
+    parts = split_message(text)
+    assert len(text) < MAX_MESSAGE_UNITS < telegram_length(text)
+    assert [telegram_length(p) <= MAX_MESSAGE_UNITS for p in parts] == [True, True]
+    assert "".join(parts).count("🙂") == 2100
 
 
 def test_answer_keyboard_has_rating_and_officer() -> None:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import logging
+import os
+import signal
 import sqlite3
 import uuid
 from pathlib import Path
@@ -17,14 +19,14 @@ from sqlite_utils import Database
 from telegram.error import BadRequest, TimedOut
 
 from bot import storage
-from bot.assistant import Assistant
+from bot.assistant import Assistant, Reply
 from bot.desk.keyboards import reply_buttons
 from bot.desk.markup import to_html
 from bot.logs import Redact
 from bot.ratelimit import RateLimiter, Verdict
 from bot.settings import Settings
 from bot.telegram.common import with_retries
-from bot.telegram.render import MAX_MESSAGE_CHARS, split_message
+from bot.telegram.render import MAX_MESSAGE_UNITS, split_message, telegram_length
 from tests.fake_telegram import html_problem
 
 OUTCOMES = {"answer", "clarify", "fallback", "handoff", "smalltalk"}
@@ -49,7 +51,7 @@ async def test_any_message_gets_one_well_formed_reply(assistant: Assistant, mess
     assert parts
     for part in parts:
         assert part.strip()
-        assert len(part) <= MAX_MESSAGE_CHARS
+        assert telegram_length(part) <= MAX_MESSAGE_UNITS
         assert html_problem(part) is None
     for row in reply_buttons(reply):
         for button in row:
@@ -119,12 +121,30 @@ async def test_action_server_crash_apologises_then_recovers(model_path: Path) ->
         assistant.actions.process.wait()
         first = await assistant.handle("brp biaya paspor", "crash-2")
         assert first.degraded
-        for _ in range(100):
-            await asyncio.sleep(0.3)
-            reply = await assistant.handle("brp biaya paspor", "crash-3")
-            if not reply.degraded:
-                break
-        assert reply.faq_id == "paspor_biaya"
+        assert (await first_real_answer(assistant, "crash-3")).faq_id == "paspor_biaya"
+
+
+@pytest.mark.slow
+async def test_a_frozen_action_server_is_restarted(model_path: Path) -> None:
+    async with Assistant(model_path) as assistant:
+        assert (await assistant.handle("brp biaya paspor", "frozen-1")).faq_id == "paspor_biaya"
+        assert assistant.actions.process
+        frozen = assistant.actions.process
+        os.killpg(frozen.pid, signal.SIGSTOP)
+        assert (await assistant.handle("brp biaya paspor", "frozen-2")).degraded
+        assert frozen.poll() is not None
+        assert (await first_real_answer(assistant, "frozen-3")).faq_id == "paspor_biaya"
+        assert assistant.actions.process is not frozen
+
+
+async def first_real_answer(assistant: Assistant, sender: str) -> Reply:
+    """Ask every 0.3 s until the answer is not an apology (the action server restarting), for at most 30 s."""
+    for _ in range(100):
+        await asyncio.sleep(0.3)
+        reply = await assistant.handle("brp biaya paspor", sender)
+        if not reply.degraded:
+            break
+    return reply
 
 
 def test_retention_deletes_old_conversations_and_keeps_statistics() -> None:

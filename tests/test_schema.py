@@ -55,3 +55,52 @@ def test_a_bridged_database_has_the_schema_of_a_new_one(legacy: Path, tmp_path: 
     bridged = storage.open_database(legacy)
     assert storage.MIGRATIONS.pending(bridged) == []
     assert schema(bridged) == schema(storage.open_database(tmp_path / "new.db"))
+
+
+@pytest.fixture
+def db() -> Database:
+    database = Database(memory=True)
+    storage.migrate(database)
+    storage.touch_user(database, 1, "Budi")
+    database.table("tickets").insert({"id": 1, "user_id": 1, "status": "closed", "kind": "chat"})
+    return database
+
+
+@pytest.mark.parametrize(
+    ("table", "row"),
+    [
+        ("skm", {"ticket_id": 1, "element": "u1", "score": 1234}),
+        ("skm", {"ticket_id": 1, "element": "u1", "score": 0}),
+        ("skm", {"ticket_id": 1, "element": "u1", "score": None}),
+        ("tickets", {"user_id": 1, "status": "closed", "rating": 6}),
+        ("ratings", {"user_id": 1, "faq_id": "paspor_biaya", "helpful": 2}),
+    ],
+)
+def test_an_out_of_range_score_is_refused(db: Database, table: str, row: dict[str, object]) -> None:
+    with pytest.raises(sqlite3.IntegrityError, match="CHECK constraint failed"):
+        db.table(table).insert(row)
+
+
+def test_a_score_cannot_be_changed_out_of_range(db: Database) -> None:
+    with pytest.raises(sqlite3.IntegrityError, match=r"tickets\.rating"):
+        db.execute("UPDATE tickets SET rating = 20850 WHERE id = 1")
+
+
+def test_scores_in_range_and_a_ticket_without_rating_are_stored(db: Database) -> None:
+    db.table("skm").insert({"ticket_id": 1, "element": "u1", "score": 4})
+    db.table("tickets").insert({"user_id": 1, "status": "open", "rating": None})
+    db.execute("UPDATE tickets SET rating = 5 WHERE id = 1")
+    assert (db.table("skm").count, db.table("tickets").get(1)["rating"]) == (1, 5)
+
+
+def test_an_older_database_keeps_its_valid_scores_and_loses_the_forged_ones() -> None:
+    db = Database(memory=True)
+    storage.MIGRATIONS.apply(db, stop_before="valid_scores")
+    storage.touch_user(db, 1, "Budi")
+    db.table("tickets").insert_all([{"id": 1, "user_id": 1, "rating": 4}, {"id": 2, "user_id": 1, "rating": 1234}])
+    db.table("skm").insert_all({"ticket_id": 1, "element": "u1", "score": score} for score in (3, 1234, 0))
+    db.table("ratings").insert_all({"user_id": 1, "faq_id": "paspor_biaya", "helpful": h} for h in (1, 0, 7))
+    storage.migrate(db)
+    assert [r["rating"] for r in db.table("tickets").rows] == [4, None]
+    assert [r["score"] for r in db.table("skm").rows] == [3]
+    assert [(r["helpful"], r["message_id"]) for r in db.table("ratings").rows] == [(1, None), (0, None)]

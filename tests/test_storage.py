@@ -160,3 +160,17 @@ async def test_the_store_runs_calls_on_its_database_thread(tmp_path: Path) -> No
     assert (await store(thread_name, "on ")).startswith("on sqlite")
     assert (await store(storage.touch_user, 3, "Ani"))["display_name"] == "Ani"
     store.close()
+
+
+def test_an_answer_message_is_rated_once(db: Database) -> None:
+    assert storage.rate_answer(db, 1, "paspor_biaya", helpful=True, message_id=70)
+    again = [storage.rate_answer(db, 1, "paspor_biaya", helpful=False, message_id=70) for _ in range(100)]
+    assert not any(again)
+    assert [r["helpful"] for r in db.table("ratings").rows] == [1]
+
+
+def test_each_answer_message_gets_its_own_rating(db: Database) -> None:
+    assert storage.rate_answer(db, 1, "paspor_biaya", helpful=True, message_id=70)
+    assert storage.rate_answer(db, 1, "paspor_biaya", helpful=False, message_id=71)
+    assert storage.rate_answer(db, 2, "paspor_biaya", helpful=True, message_id=70)
+    assert db.table("ratings").count == 3

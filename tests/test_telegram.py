@@ -560,3 +560,34 @@ async def test_webhook_accepts_only_updates_carrying_the_secret(
     assert (forged.status_code, wrong.status_code, genuine.status_code) == (403, 403, 200)
     logged = storage.recent_messages(Database(settings.database_path), RESIDENT)
     assert [m["text"] for m in logged if m["direction"] == "in"] == ["brp biaya bikin paspor"]
+
+
+async def test_an_answer_is_rated_once_however_often_its_button_is_pressed(running: RunningBot, fake: FakeTelegram) -> None:
+    fake.user_message(RESIDENT, "brp biaya bikin paspor")
+    answer = await fake.wait_for_text(RESIDENT, "Rp650.000")
+    for _ in range(5):
+        fake.press(RESIDENT, RESIDENT, answer.result, "rate:paspor_biaya:1")
+    await fake.wait_for_text(RESIDENT, "Terima kasih atas penilaian")
+    await asyncio.sleep(1.0)
+    assert running.store.db.table("ratings").count == 1
+    assert len([c for c in fake.sent(RESIDENT) if "Terima kasih atas penilaian" in c.params["text"]]) == 1
+
+
+async def test_notes_and_replies_between_staff_stay_in_the_staff_group(running: RunningBot, fake: FakeTelegram) -> None:
+    card = await escalate(fake)
+    note = fake.group_reply(STAFF_CHAT, STAFF, card.result["message_id"], "#catatan cek dulu ke loket paspor")
+    fake.group_reply(STAFF_CHAT, OTHER_STAFF, note, "oke, saya cek", name="Andi")
+    fake.group_reply(STAFF_CHAT, STAFF, card.result["message_id"], "Mohon tunggu sebentar")
+    await fake.wait_for_text(RESIDENT, "Mohon tunggu sebentar")
+    told = [c.params["text"] for c in fake.sent(RESIDENT)]
+    assert not any("cek dulu" in t or "saya cek" in t for t in told)
+
+
+async def test_a_muted_member_who_left_the_group_is_not_staff(running: RunningBot, fake: FakeTelegram) -> None:
+    card = await escalate(fake)
+    fake.members[OUTSIDER] = "restricted"  # the fake reports is_member as false: muted, then gone
+    mark = len(fake.calls)
+    fake.press(OUTSIDER, STAFF_CHAT, card.result, "take:1", name="Mantan")
+    refused = await fake.wait_for(lambda c: c.method == "answerCallbackQuery", start=mark)
+    assert "hanya petugas" in refused.params.get("text", "")
+    assert storage.get_ticket(running.store.db, 1)["status"] == "open"

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import base64
+import json
+from dataclasses import asdict, dataclass, field
 from enum import Enum
+from typing import Any
 
+from bot.desk import callbacks
 from bot.desk.callbacks import Callback
+from bot.privacy import mask
 
 
 @dataclass(frozen=True)
@@ -70,3 +75,32 @@ class Pressed:
     card_note: str = ""
     keep_buttons: bool = True
     outgoing: tuple[Outgoing, ...] = ()
+
+
+def to_json(outgoing: Outgoing) -> str:
+    """A message as JSON, to be stored until it is sent: what people wrote is masked, as everywhere in storage."""
+    record = outgoing.record
+    stored_record = None if record is None else {**asdict(record), "track": record.track.value, "text": mask(record.text)}
+    return json.dumps({
+        "chat_id": outgoing.chat_id, "text": mask(outgoing.text), "reply_to": outgoing.reply_to,
+        "buttons": [[[b.label, b.callback.data] for b in row] for row in outgoing.buttons],
+        "record": stored_record,
+        "photos": [base64.b64encode(p).decode() for p in outgoing.photos],
+    }, ensure_ascii=False)
+
+
+def from_json(text: str) -> Outgoing:
+    """A stored message back as the desk wrote it (buttons that no longer parse are left out)."""
+    data: dict[str, Any] = json.loads(text)
+    kinds = callbacks.RESIDENT_KINDS + callbacks.STAFF_KINDS
+    rows = tuple(
+        tuple(Button(label, pressed) for label, value in row if (pressed := callbacks.parse(value, kinds)))
+        for row in data["buttons"]
+    )
+    record = data["record"]
+    if record is not None:
+        staff = record["staff"]
+        record = Record(Track(record["track"]), record["ticket_id"], Person(**staff) if staff else None,
+                        record["text"], tuple(record["source"]) if record["source"] else None)
+    return Outgoing(data["chat_id"], data["text"], tuple(r for r in rows if r), data["reply_to"], record,
+                    tuple(base64.b64decode(p) for p in data["photos"]))

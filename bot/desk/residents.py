@@ -45,16 +45,17 @@ async def admitted(desk: Desk, person: Person, row: dict[str, Any], text: str) -
 
 
 async def message(desk: Desk, person: Person, text: str) -> list[Outgoing]:
-    """A resident's text: a complaint answer, a relay to the officer of an open ticket, or the assistant."""
+    """A resident's text: a relay to the officer of an open ticket (never rate-limited, so nothing is dropped in a
+    live chat), a complaint answer, or the assistant."""
     row = await desk.visit(person)
+    ticket = await desk.store(storage.active_ticket, person.id)
+    if ticket and ticket.get("card_message_id"):  # never dropped: sending to the group is paced, not refused
+        return await tickets.relay_to_staff(desk, ticket, person, text)
     if (refused := await admitted(desk, person, row, text)) is not None:
         return refused
     language = row["language"] or "id"
     if draft := await complaints.draft_of(desk, person):
         return await complaints.answer(desk, person, language, draft, text)
-    ticket = await desk.store(storage.active_ticket, person.id)
-    if ticket and ticket.get("card_message_id"):
-        return await tickets.relay_to_staff(desk, ticket, person, text)
     return await ask(desk, person, row["language"] or None, text)
 
 
@@ -117,8 +118,11 @@ async def command(desk: Desk, person: Person, name: str) -> list[Outgoing]:
     return await COMMANDS[name](desk, person, row["language"] or "id")
 
 
-async def press(desk: Desk, person: Person, button: cb.Callback) -> list[Outgoing]:  # noqa: PLR0911, PLR0912
-    """A resident's button, already parsed into its kind (one case per kind; a forged value matches none)."""
+async def press(  # noqa: PLR0911, PLR0912
+    desk: Desk, person: Person, button: cb.Callback, under: int | None = None
+) -> list[Outgoing]:
+    """A resident's button, already parsed into its kind, under message `under` (one case per kind; a forged value
+    matches none)."""
     row = await desk.visit(person)
     if (refused := await admitted(desk, person, row, button.data)) is not None:
         return refused
@@ -138,7 +142,7 @@ async def press(desk: Desk, person: Person, button: cb.Callback) -> list[Outgoin
             await desk.store(storage.set_language, person.id, code)
             return [Outgoing(person.id, texts.text(code, "language_set"))]
         case cb.RateAnswer(faq_id, helpful) if faq_id in faq.entries:
-            return await rate_answer(desk, person, language, faq_id, helpful)
+            return await rate_answer(desk, person, language, faq_id, helpful, under)
         case cb.RateTicket(ticket_id, rating):
             return await tickets.rate(desk, person, language, ticket_id, rating)
         case cb.Survey(ticket_id, accepted) if accepted:
@@ -158,9 +162,12 @@ async def press(desk: Desk, person: Person, button: cb.Callback) -> list[Outgoin
     return []
 
 
-async def rate_answer(desk: Desk, person: Person, language: str, faq_id: str, helpful: bool) -> list[Outgoing]:
-    """Record a helpful / not helpful rating; offer an officer after 'not helpful'."""
-    await desk.store(storage.rate_answer, person.id, faq_id, helpful)
+async def rate_answer(
+    desk: Desk, person: Person, language: str, faq_id: str, helpful: bool, answer: int | None
+) -> list[Outgoing]:
+    """Record a helpful / not helpful rating (once per answer message); offer an officer after 'not helpful'."""
+    if not await desk.store(storage.rate_answer, person.id, faq_id, helpful, answer):
+        return []
     if helpful:
         return [Outgoing(person.id, texts.text(language, "thanks_rating"))]
     if question := await desk.store(storage.last_question, person.id):

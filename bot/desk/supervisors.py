@@ -41,6 +41,7 @@ async def weekly_report(desk: Desk, person: Person, chat_id: int) -> list[Outgoi
     summary = texts.text(
         "id", "report",
         questions=str(figures["questions"]), answered=str(figures["answered"]), escalated=str(figures["escalated"]),
+        complaints=str(figures["complaints"]),
         median_wait=minutes(figures["median_first_reply_seconds"]),
         helpful="-" if helpful is None else f"{helpful:.0%}",
         rating="-" if rating is None else f"{rating:.1f}/5",

@@ -14,6 +14,8 @@ from bot.desk.outgoing import Outgoing, Person, Pressed, Record, Track
 from bot.office_hours import jakarta
 
 TRANSCRIPT_LINE_CHARS = 300
+#: Staff replies that start with this are notes among staff, never relayed to the resident.
+INTERNAL_NOTE = "#catatan"
 
 
 def card_text(ticket: dict[str, Any], name: str, transcript: list[dict[str, Any]]) -> str:
@@ -29,17 +31,21 @@ def card_text(ticket: dict[str, Any], name: str, transcript: list[dict[str, Any]
     )
 
 
+async def card(desk: Desk, ticket: dict[str, Any], name: str) -> Outgoing:
+    """A ticket's card for the staff group, with the resident's recent conversation."""
+    assert desk.settings.staff_chat_id is not None
+    transcript = await desk.store(storage.recent_messages, ticket["user_id"])
+    return Outgoing(desk.settings.staff_chat_id, card_text(ticket, name, transcript), keyboards.card(ticket["id"]),
+                    record=Record(Track.CARD, ticket["id"]))
+
+
 async def escalate(desk: Desk, person: Person, language: str, reason: str) -> list[Outgoing]:
     """Open (or reuse) the person's ticket, post its card to the staff group and say what happens next."""
     settings, store = desk.settings, desk.store
     if settings.staff_chat_id is None:
         return [Outgoing(person.id, texts.text(language, "no_staff"))]
     ticket, existed = await store(storage.escalate, person.id, reason)
-    sent: list[Outgoing] = []
-    if not ticket.get("card_message_id"):
-        transcript = await store(storage.recent_messages, person.id)
-        sent.append(Outgoing(settings.staff_chat_id, card_text(ticket, person.name, transcript),
-                             keyboards.card(ticket["id"]), record=Record(Track.CARD, ticket["id"])))
+    sent = [] if ticket.get("card_message_id") else [await card(desk, ticket, person.name)]
     number = str(ticket["id"])
     if existed and ticket.get("card_message_id"):
         return [*sent, Outgoing(person.id, texts.text(language, "already_queued", ticket=number))]
@@ -66,12 +72,15 @@ async def relay_to_staff(desk: Desk, ticket: dict[str, Any], person: Person, tex
 
 
 async def staff_text(
-    desk: Desk, person: Person, chat_id: int, message_id: int, replied_to: list[int | None], text: str
+    desk: Desk, person: Person, chat_id: int, message_id: int, replied_to: int | None, text: str
 ) -> list[Outgoing] | None:
-    """Relay a staff (or supervisor) reply to a card or in its thread; None when it belongs to no ticket."""
-    ticket = await desk.store(storage.ticket_for_message, chat_id, replied_to)
+    """Relay a staff (or supervisor) reply to a ticket's card or to a resident's relayed message; None when it
+    answers neither. A reply starting with INTERNAL_NOTE stays among staff."""
+    ticket = await desk.store(storage.ticket_for_message, chat_id, [replied_to])
     if ticket is None:
         return None
+    if text.lstrip().lower().startswith(INTERNAL_NOTE):
+        return []
     if not await desk.may_handle(person.id):
         return [Outgoing(chat_id, texts.text("id", "not_staff"), reply_to=message_id)]
     if ticket["status"] == storage.TICKET_CLOSED:
@@ -91,8 +100,7 @@ async def delivered(desk: Desk, record: Record, chat_id: int, message_ids: list[
     elif record.track is Track.STAFF_REPLY and record.staff and record.source:
         ticket = await desk.store(storage.get_ticket, record.ticket_id)
         if ticket is not None:
-            await desk.store(storage.record_staff_reply, ticket, record.staff.id, record.staff.name, record.text,
-                             record.source)
+            await desk.store(storage.record_staff_reply, ticket, record.staff.id, record.staff.name, record.text)
 
 
 def undelivered(record: Record, error: str) -> list[Outgoing]:

@@ -26,6 +26,8 @@ logger = logging.getLogger(__name__)
 LOCALHOST = "127.0.0.1"
 START_TIMEOUT = 60.0
 STOP_TIMEOUT = 10.0
+#: How long a running action server may take to answer /health before it counts as hung (SIGSTOP, deadlock).
+HEALTH_TIMEOUT = 2.0
 #: prctl option from <linux/prctl.h>: the signal a process gets when its parent dies.
 PR_SET_PDEATHSIG = 1
 
@@ -46,6 +48,7 @@ class ActionServer:
         self.url = f"http://{LOCALHOST}:{self.port}"
         self.process: subprocess.Popen[bytes] | None = None
         self._restarting: asyncio.Task[None] | None = None
+        self._checked_at = 0.0  # when /health was last asked (time.monotonic())
 
     @property
     def webhook(self) -> str:
@@ -88,6 +91,20 @@ class ActionServer:
             self._restarting = asyncio.create_task(self._restart())
         return True
 
+    async def restart_if_hung(self, stale_after: float = 0.0) -> bool:
+        """Ask /health (unless asked within stale_after s); kill and restart a hung process. True while restarting."""
+        process = self.process
+        if self._restarting is not None and not self._restarting.done():
+            return True
+        if process is None or time.monotonic() - self._checked_at < stale_after:
+            return False
+        self._checked_at = time.monotonic()
+        if await asyncio.to_thread(answers_health, self.url, HEALTH_TIMEOUT) or process is not self.process:
+            return False
+        logger.warning("action server did not answer /health within %.0f s; killing it", HEALTH_TIMEOUT)
+        await kill_group(process)
+        return self.restart_if_dead()
+
     async def _restart(self) -> None:
         self.launch()
         try:
@@ -106,9 +123,21 @@ class ActionServer:
         try:
             await asyncio.to_thread(process.wait, STOP_TIMEOUT)
         except subprocess.TimeoutExpired:
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(process.pid, signal.SIGKILL)
-            await asyncio.to_thread(process.wait)
+            await kill_group(process)
+
+
+async def kill_group(process: subprocess.Popen[bytes]) -> None:
+    """SIGKILL the process and its whole group (a stopped process dies too), and reap it."""
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(process.pid, signal.SIGKILL)
+    await asyncio.to_thread(process.wait)
+
+
+def answers_health(url: str, timeout: float) -> bool:
+    """Whether the server at url answers /health with 200 within timeout seconds."""
+    with contextlib.suppress(OSError), urllib.request.urlopen(f"{url}/health", timeout=timeout) as response:  # noqa: S310
+        return bool(response.status == 200)
+    return False
 
 
 def wait_until_healthy(url: str, process: subprocess.Popen[bytes]) -> None:
@@ -117,9 +146,8 @@ def wait_until_healthy(url: str, process: subprocess.Popen[bytes]) -> None:
     while time.monotonic() < deadline:
         if process.poll() is not None:
             raise RuntimeError(f"action server exited with code {process.returncode}")
-        with contextlib.suppress(OSError), urllib.request.urlopen(f"{url}/health", timeout=1) as response:  # noqa: S310
-            if response.status == 200:
-                return
+        if answers_health(url, timeout=1):
+            return
         time.sleep(0.1)
     raise RuntimeError(f"action server did not start within {START_TIMEOUT:.0f} s")
 

@@ -23,6 +23,7 @@ from bot.storage.conversations import (
     user_language,
 )
 from bot.storage.executor import Store
+from bot.storage.outbox import PENDING, mark_failed, mark_sent, outgoing_of, queue_outgoing, settle_in_flight, start_sending
 from bot.storage.privacy import apply_retention, erase_user, user_data_summary
 from bot.storage.schema import MIGRATIONS, migrate, now, open_database
 from bot.storage.statistics import Figures, report_figures, summary
@@ -47,11 +48,13 @@ from bot.storage.tickets import (
     take_ticket,
     ticket_for_message,
     ticket_transcript,
+    tickets_without_card,
 )
 
 __all__ = [
     "ACTIVE",
     "MIGRATIONS",
+    "PENDING",
     "TICKET_CLOSED",
     "TICKET_OPEN",
     "TICKET_TAKEN",
@@ -73,11 +76,15 @@ __all__ = [
     "list_tickets",
     "log_message",
     "mark_added",
+    "mark_failed",
+    "mark_sent",
     "mark_update_done",
     "migrate",
     "now",
     "open_database",
     "open_unanswered",
+    "outgoing_of",
+    "queue_outgoing",
     "queue_position",
     "rate_answer",
     "rate_ticket",
@@ -89,10 +96,13 @@ __all__ = [
     "save_draft",
     "set_card",
     "set_language",
+    "settle_in_flight",
+    "start_sending",
     "summary",
     "take_ticket",
     "ticket_for_message",
     "ticket_transcript",
+    "tickets_without_card",
     "touch_user",
     "update_done",
     "user_data_summary",

@@ -14,8 +14,8 @@ from bot.storage.schema import now
 
 
 def touch_user(db: Database, user_id: int, display_name: str) -> dict[str, Any]:
-    """Record that a user wrote (creating them on first contact) and return their row."""
-    row = {"id": user_id, "display_name": display_name, "last_seen": now()}
+    """Record that a user wrote (creating them on first contact, display name masked) and return their row."""
+    row = {"id": user_id, "display_name": mask(display_name), "last_seen": now()}
     with db.atomic():
         if not db.table("users").count_where("id = ?", [user_id]):
             row.update(created_at=row["last_seen"], language="")
@@ -84,9 +84,14 @@ def mark_added(db: Database, ids: Iterable[int], topic: str) -> None:
             db.table("unanswered").update(unanswered_id, {"added_to": topic})
 
 
-def rate_answer(db: Database, user_id: int, faq_id: str, helpful: bool) -> None:
-    """Store a helpful / not helpful rating of an answer."""
-    db.table("ratings").insert({"user_id": user_id, "faq_id": faq_id, "helpful": int(helpful), "created_at": now()})
+def rate_answer(db: Database, user_id: int, faq_id: str, helpful: bool, message_id: int | None = None) -> bool:
+    """Store a helpful / not helpful rating of the answer in a Telegram message; False if that was rated already."""
+    stored = db.execute(
+        "INSERT INTO ratings (user_id, faq_id, helpful, message_id, created_at) VALUES (?, ?, ?, ?, ?) "
+        "ON CONFLICT (user_id, message_id) DO NOTHING",
+        [user_id, faq_id, int(helpful), message_id, now()],
+    )
+    return stored.rowcount == 1
 
 
 def save_draft(db: Database, user_id: int, data: dict[str, Any]) -> None:

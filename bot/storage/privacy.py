@@ -40,6 +40,7 @@ def erase_user(db: Database, user_id: int) -> None:
         db.execute("UPDATE tickets SET status = ?, closed_at = COALESCE(closed_at, ?) WHERE user_id = ? AND status != ?",
                    [TICKET_CLOSED, now(), user_id, TICKET_CLOSED])
         db.execute(f"DELETE FROM relays WHERE ticket_id IN ({own_tickets})", [user_id])
+        db.execute("DELETE FROM outbox WHERE chat_id = ?", [user_id])
         db.execute("UPDATE tickets SET user_id = NULL WHERE user_id = ?", [user_id])
         db.execute("DELETE FROM users WHERE id = ?", [user_id])
 
@@ -63,6 +64,7 @@ def apply_retention(db: Database, days: int) -> dict[str, int]:
             f"UPDATE users SET display_name = '(anonim)' WHERE {older('last_seen')} AND display_name != '(anonim)'",
             [cutoff],
         ).rowcount
+        counts["outbox"] = db.execute(f"DELETE FROM outbox WHERE {older('created_at')}", [cutoff]).rowcount
         counts["processed_updates"] = db.execute(
             f"DELETE FROM processed_updates WHERE {older('done_at')}", [cutoff]
         ).rowcount

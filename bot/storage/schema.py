@@ -105,6 +105,58 @@ def complaint_drafts(db: Database) -> None:
     )
 
 
+@MIGRATIONS()
+def outbox(db: Database) -> None:
+    """Messages an update is to send, stored before the first is sent, so a restart neither loses nor repeats them."""
+    db.table("outbox").create(
+        {"id": int, "update_id": int, "position": int, "chat_id": int, "message": str, "state": str,
+         "message_ids": str, "created_at": str, "sent_at": str},
+        pk="id",
+    )
+    db.table("outbox").create_index(["update_id", "position"], unique=True)
+    db.table("outbox").create_index(["state"])
+
+
+#: The scores statistics count: table, column, allowed values, and whether a row may have none.
+SCORES = (
+    ("skm", "score", (1, 2, 3, 4), False),
+    ("tickets", "rating", (1, 2, 3, 4, 5), True),
+    ("ratings", "helpful", (0, 1), False),
+)
+
+
+@MIGRATIONS()
+def valid_scores(db: Database) -> None:
+    """Refuse out-of-range survey scores and ratings; drop the ones forged callbacks already stored.
+
+    The CHECK constraints are triggers: SQLite cannot add a CHECK to an existing table, and sqlite-utils 4.2
+    rebuilds a table only with the CHECKs it already has. A `transform` of these tables would drop them.
+    """
+    for table, column, allowed, optional in SCORES:
+        if optional:  # the ticket stays, without its rating
+            db.execute(f"UPDATE {table} SET {column} = NULL WHERE NOT {in_range(column, allowed, optional)}")
+        else:
+            db.execute(f"DELETE FROM {table} WHERE NOT {in_range(column, allowed, optional)}")
+        for event in ("INSERT", f"UPDATE OF {column}"):
+            db.execute(
+                f"CREATE TRIGGER {table}_{column}_on_{event.split()[0].lower()} BEFORE {event} ON {table} "
+                f"WHEN NOT {in_range(f'NEW.{column}', allowed, optional)} "
+                f"BEGIN SELECT RAISE(ABORT, 'CHECK constraint failed: {table}.{column}'); END"
+            )
+
+
+def in_range(value: str, allowed: tuple[int, ...], optional: bool) -> str:
+    """SQL true when value is one of allowed (or NULL, if optional) and false otherwise, never NULL."""
+    return f"({value} IN {allowed}{f' OR {value} IS NULL' if optional else ''}) IS 1"
+
+
+@MIGRATIONS()
+def one_rating_per_answer(db: Database) -> None:
+    """Answer ratings name the rated Telegram message, rated once per user (older ratings have none)."""
+    db.table("ratings").add_column("message_id", int)
+    db.table("ratings").create_index(["user_id", "message_id"], unique=True)
+
+
 #: What PRAGMA user_version 1, 2 and 3 stood for before the migrations existed.
 USER_VERSIONS = (conversations_and_tickets, complaints_and_survey, handled_updates)
 

@@ -53,6 +53,12 @@ def escalate(db: Database, user_id: int, reason: str) -> tuple[dict[str, Any], b
         return create_ticket(db, user_id, reason, last_answered_topic(db, user_id)), False
 
 
+def tickets_without_card(db: Database) -> list[dict[str, Any]]:
+    """Active chat tickets whose staff card was never posted (a crash came in between)."""
+    where = "status IN (?, ?) AND card_message_id IS NULL AND COALESCE(kind, 'chat') != 'complaint'"
+    return list(db.table("tickets").rows_where(where, list(ACTIVE), order_by="id"))
+
+
 def create_complaint(db: Database, user_id: int, data: dict[str, Any]) -> dict[str, Any]:
     """Open a complaint ticket with its SP4N-LAPOR! details (masked); the user's draft is dropped with it."""
     created = now()
@@ -101,23 +107,17 @@ def ticket_for_message(db: Database, chat_id: int, message_ids: Iterable[int | N
 
 
 def take_ticket(db: Database, ticket_id: int, staff_id: int, staff_name: str) -> bool:
-    """Assign an open ticket to a staff member; False when someone else was first or it is closed."""
+    """Assign an open ticket to a staff member (name masked); False when someone else was first or it is closed."""
     cursor = db.execute(
         "UPDATE tickets SET status = ?, taken_at = ?, taken_by = ?, taken_by_name = ? WHERE id = ? AND status = ?",
-        [TICKET_TAKEN, now(), staff_id, staff_name, ticket_id, TICKET_OPEN],
+        [TICKET_TAKEN, now(), staff_id, mask(staff_name), ticket_id, TICKET_OPEN],
     )
     return cursor.rowcount == 1
 
 
-def record_staff_reply(
-    db: Database, ticket: dict[str, Any], staff_id: int, staff_name: str, text: str,
-    source: tuple[int, int] | None = None,
-) -> None:
-    """Store a staff reply (and the staff message it came from: chat id, message id); the first one also takes
-    an open ticket and sets first_reply_at."""
+def record_staff_reply(db: Database, ticket: dict[str, Any], staff_id: int, staff_name: str, text: str) -> None:
+    """Store a staff reply; the first one also takes an open ticket and sets first_reply_at."""
     with db.atomic():
-        if source is not None:
-            add_relay(db, *source, ticket["id"])
         take_ticket(db, ticket["id"], staff_id, staff_name)  # no change unless the ticket is still open
         db.execute("UPDATE tickets SET first_reply_at = ? WHERE id = ? AND first_reply_at IS NULL", [now(), ticket["id"]])
         log_message(db, ticket["user_id"], "staff", text, ticket_id=ticket["id"], staff_id=staff_id)

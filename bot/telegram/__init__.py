@@ -25,7 +25,7 @@ from telegram.request import HTTPXRequest
 
 from bot import texts
 from bot.assistant import Assistant
-from bot.desk import callbacks
+from bot.desk import callbacks, outbox
 from bot.desk.core import Desk
 from bot.desk.outgoing import Outgoing
 from bot.desk.residents import COMMANDS
@@ -33,7 +33,8 @@ from bot.retrain import ModelWatcher
 from bot.settings import Settings
 from bot.storage import Store, open_database
 from bot.telegram import residents, staff
-from bot.telegram.common import desk_of, send, staff_group_check
+from bot.telegram.common import desk_of, send, send_rows, staff_group_check
+from bot.telegram.order import ChatOrderedProcessor
 
 logger = logging.getLogger(__name__)
 
@@ -75,9 +76,11 @@ class TolerantBot(ExtBot[int]):
         return cleaned
 
 
-async def register_commands(application: Application) -> None:
-    """Show the resident commands in Telegram's menu."""
+async def prepare(application: Application) -> None:
+    """Show the resident commands in Telegram's menu, settle what a crash cut off, post missing ticket cards."""
     await application.bot.set_my_commands(RESIDENT_COMMANDS, scope=BotCommandScopeAllPrivateChats())
+    context = ContextTypes.DEFAULT_TYPE(application)
+    await send_rows(context, [(None, card) for card in await outbox.restart(desk_of(context))])
 
 
 async def error_handler(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -98,8 +101,15 @@ async def group_start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
 
 
 async def skip_handled_update(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Skip an update already handled before a crash or restart (Telegram may deliver it again)."""
-    if isinstance(update, Update) and await desk_of(context).already_handled(update.update_id):
+    """Skip an update handled before a crash or restart; one whose answer was stored gets only what is unsent."""
+    if not isinstance(update, Update):
+        return
+    desk = desk_of(context)
+    if await desk.already_handled(update.update_id):
+        raise ApplicationHandlerStop
+    if (left := await outbox.unsent(desk, update.update_id)) is not None:
+        await send_rows(context, left)
+        await desk.handled(update.update_id)
         raise ApplicationHandlerStop
 
 
@@ -124,8 +134,8 @@ def build_application(settings: Settings, assistant: Assistant, store: Store) ->
     application = (
         Application.builder()
         .bot(bot)
-        .concurrent_updates(32)
-        .post_init(register_commands)
+        .concurrent_updates(ChatOrderedProcessor(32))
+        .post_init(prepare)
         .build()
     )
     application.bot_data["desk"] = Desk(assistant, store, settings, staff_group_check(bot, settings.staff_chat_id))

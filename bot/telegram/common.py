@@ -7,12 +7,12 @@ import logging
 from collections.abc import Awaitable, Callable, Sequence
 from typing import TypeVar
 
-from telegram import Bot, InlineKeyboardMarkup, Message, ReplyParameters, User
+from telegram import Bot, InlineKeyboardMarkup, Message, ReplyParameters, Update, User
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, NetworkError, TelegramError, TimedOut
 from telegram.ext import ContextTypes
 
-from bot.desk import tickets
+from bot.desk import outbox, tickets
 from bot.desk.core import Desk
 from bot.desk.outgoing import Outgoing, Person
 from bot.telegram.render import markup, split_message
@@ -20,7 +20,7 @@ from bot.telegram.render import markup, split_message
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
 RETRIES = 3
-STAFF_STATUSES = ("creator", "administrator", "member", "restricted")
+STAFF_STATUSES = ("creator", "administrator", "member")
 
 
 def desk_of(context: ContextTypes.DEFAULT_TYPE) -> Desk:
@@ -45,7 +45,8 @@ def staff_group_check(bot: Bot, staff_chat_id: int | None) -> Callable[[int], Aw
         except Exception:  # a user unknown to the group, or the API failing: deny, never guess
             logger.warning("could not check staff membership of %s", user_id, exc_info=True)
             return False
-        return member.status in STAFF_STATUSES
+        # A restricted user counts only while still a member: muted and then gone is not staff.
+        return member.status in STAFF_STATUSES or (member.status == "restricted" and bool(getattr(member, "is_member", False)))
 
     return in_staff_group
 
@@ -86,18 +87,33 @@ async def send(bot: Bot, outgoing: Outgoing) -> list[Message]:
     return sent
 
 
-async def deliver(context: ContextTypes.DEFAULT_TYPE, messages: Sequence[Outgoing]) -> None:
-    """Send the desk's messages in order and tell the desk what each one became."""
+async def deliver(update: object, context: ContextTypes.DEFAULT_TYPE, messages: Sequence[Outgoing]) -> None:
+    """Store the desk's messages for this update, then send them in order, recording each one sent."""
+    if isinstance(update, Update):
+        await send_rows(context, await outbox.queue(desk_of(context), update.update_id, messages))
+    else:
+        await send_rows(context, [(None, m) for m in messages])
+
+
+async def send_rows(context: ContextTypes.DEFAULT_TYPE, rows: Sequence[tuple[int | None, Outgoing]]) -> None:
+    """Send messages (with their outbox row, if stored) in order; a staff reply that fails is reported to staff."""
     desk = desk_of(context)
-    for outgoing in messages:
+    for row_id, outgoing in rows:
+        if row_id is not None:
+            await outbox.sending(desk, row_id)
         try:
             sent = await send(context.bot, outgoing)
         except TelegramError as exc:
+            if row_id is not None:
+                await outbox.failed(desk, row_id)
             notice = tickets.undelivered(outgoing.record, str(exc)) if outgoing.record else []
             if not notice:
                 raise
             logger.warning("reply for ticket %s not delivered", outgoing.record and outgoing.record.ticket_id)
-            await deliver(context, notice)
+            await send_rows(context, [(None, n) for n in notice])
             continue
-        if outgoing.record is not None:
-            await tickets.delivered(desk, outgoing.record, outgoing.chat_id, [m.message_id for m in sent])
+        ids = [m.message_id for m in sent]
+        if row_id is not None:
+            await outbox.sent(desk, row_id, outgoing, ids)
+        elif outgoing.record is not None:
+            await tickets.delivered(desk, outgoing.record, outgoing.chat_id, ids)

@@ -16,7 +16,7 @@ async def command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Run a resident command (/start, /topik, /petugas, ...)."""
     assert update.effective_user and update.effective_message and update.effective_message.text
     name = update.effective_message.text.split()[0][1:].split("@")[0].lower()
-    await deliver(context, await residents.command(desk_of(context), person(update.effective_user),
+    await deliver(update, context, await residents.command(desk_of(context), person(update.effective_user),
                                                    ALIASES.get(name, name)))
 
 
@@ -24,7 +24,7 @@ async def question(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Answer a text message (or relay it to the officer of an open ticket)."""
     assert update.effective_user and update.effective_message
     text = update.effective_message.text or ""
-    await deliver(context, await residents.message(desk_of(context), person(update.effective_user), text))
+    await deliver(update, context, await residents.message(desk_of(context), person(update.effective_user), text))
 
 
 async def button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -33,8 +33,10 @@ async def button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     assert query and update.effective_user
     await query.answer()
     pressed = callbacks.parse(query.data or "", callbacks.RESIDENT_KINDS)
+    under = query.message.message_id if query.message else None
     if pressed is not None:
-        await deliver(context, await residents.press(desk_of(context), person(update.effective_user), pressed))
+        await deliver(update, context, await residents.press(desk_of(context), person(update.effective_user), pressed,
+                                                             under))
 
 
 async def unknown_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -46,11 +48,11 @@ async def unknown_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
 async def non_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Reply to photos, stickers, voice, documents, locations and contacts: text only, please."""
     assert update.effective_user
-    await deliver(context, await residents.non_text(desk_of(context), person(update.effective_user)))
+    await deliver(update, context, await residents.non_text(desk_of(context), person(update.effective_user)))
 
 
 async def report(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Send a supervisor the summary of the last 7 days (/laporan)."""
     assert update.effective_user and update.effective_chat
-    await deliver(context, await supervisors.weekly_report(desk_of(context), person(update.effective_user),
+    await deliver(update, context, await supervisors.weekly_report(desk_of(context), person(update.effective_user),
                                                            update.effective_chat.id))

@@ -21,11 +21,11 @@ async def staff_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
     message, user = update.effective_message, update.effective_user
     assert message and user
     desk, writer = desk_of(context), person(user)
-    replied_to = [message.reply_to_message.message_id if message.reply_to_message else None, message.message_thread_id]
+    replied_to = message.reply_to_message.message_id if message.reply_to_message else None
     outgoing = await tickets.staff_text(desk, writer, message.chat_id, message.message_id, replied_to, message.text or "")
     if outgoing is None and message.chat.type == "private":
         outgoing = await residents.message(desk, writer, message.text or "")
-    await deliver(context, outgoing or [])
+    await deliver(update, context, outgoing or [])
 
 
 async def staff_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -46,4 +46,4 @@ async def staff_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
                                           reply_markup=buttons)
         except TelegramError:  # the card may be too old to edit; the ticket itself is already updated
             logger.info("card of ticket %s not edited", ticket_id, exc_info=True)
-    await deliver(context, pressed.outgoing)
+    await deliver(update, context, pressed.outgoing)
