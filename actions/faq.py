@@ -225,6 +225,11 @@ def load_faq(
     return faq
 
 
+#: PyYAML's safe loader, LibYAML's C version when available: the FAQ's thousands of examples parse in a
+#: fraction of the pure-Python loader's 3 s, which a bot under load would otherwise spend holding the GIL.
+SAFE_LOADER: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 def _read_items(path: Path, faq: Faq, shape_message: str) -> list[tuple[Any, yaml.Node]]:
     """Parse a YAML file that must hold a list; return each item with its node (for line numbers).
 
@@ -232,8 +237,8 @@ def _read_items(path: Path, faq: Faq, shape_message: str) -> list[tuple[Any, yam
     """
     text = path.read_text(encoding="utf-8")
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
+        node = yaml.compose(text, Loader=SAFE_LOADER)
+        data = yaml.load(text, Loader=SAFE_LOADER)  # noqa: S506 - a safe loader (LibYAML's where installed)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         faq.problems.append(Problem(str(path), mark.line + 1 if mark else 0, f"format YAML rusak: {exc}"))
