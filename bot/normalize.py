@@ -33,6 +33,4 @@ class Normalizer:
         """Return the message in lower case with dictionary words replaced and spacing tidied."""
         message = unicodedata.normalize("NFKC", message).translate(_INVISIBLE)
         message = " ".join(message.split())
-        if message.startswith("/"):
-            return message
         return _WORD_RE.sub(lambda m: self.mapping.get(m.group(0).lower(), m.group(0).lower()), message)

@@ -7,7 +7,6 @@ import argparse
 import asyncio
 import base64
 import io
-import socket
 import sqlite3
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -21,6 +20,7 @@ from sqlite_utils import Database
 from bot import review, storage
 from bot.assistant import Assistant
 from bot.desk.callbacks import Erase, Survey, SurveyScore
+from bot.rasa_runtime.action_server import free_port
 from bot.settings import Settings
 from bot.storage import Store, open_database
 from bot.telegram import WEBHOOK_PATH, build_application, receive_updates
@@ -533,9 +533,7 @@ async def test_flood_control_is_waited_out_and_the_answer_arrives(running: Runni
 async def test_webhook_accepts_only_updates_carrying_the_secret(
     fake: FakeTelegram, tmp_path: Path, assistant: Assistant
 ) -> None:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
+    port = free_port()
     settings = make_settings(fake, tmp_path, WEBHOOK_URL="https://tanya.example", WEBHOOK_SECRET="rahasia_webhook-1",
                              WEBHOOK_PORT=str(port))
     bot = RunningBot(settings, assistant)

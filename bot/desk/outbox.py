@@ -44,11 +44,7 @@ async def sent(desk: Desk, row_id: int, outgoing: Outgoing, message_ids: list[in
 async def restart(desk: Desk) -> list[Outgoing]:
     """At start-up: settle what a crash cut off while sending, and the cards of tickets that never got one."""
     await desk.store(storage.settle_in_flight)
-    cards: list[Outgoing] = []
     if desk.settings.staff_chat_id is None:
-        return cards
-    for ticket in await desk.store(storage.tickets_without_card):
-        user = await desk.store(storage.user_data_summary, ticket["user_id"])
-        name = (user["user"] or {}).get("display_name") or "-"
-        cards.append(await tickets.card(desk, ticket, name))
-    return cards
+        return []
+    return [await tickets.card(desk, ticket, ticket["display_name"] or "-")
+            for ticket in await desk.store(storage.tickets_without_card)]

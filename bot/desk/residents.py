@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Awaitable, Callable
-from typing import Any
 
 from actions.faq import today_in_bengkulu
 from bot import storage, texts
@@ -35,13 +34,13 @@ def is_urgent(faq_id: str | None, message: str) -> bool:
     return faq_id in URGENT_TOPICS or bool(URGENT_WORDS.search(message))
 
 
-async def admitted(desk: Desk, person: Person, row: dict[str, Any], text: str) -> list[Outgoing] | None:
+async def admitted(desk: Desk, person: Person, language: str, text: str) -> list[Outgoing] | None:
     """None when the person is within the rate limit; otherwise what to tell them (the message is logged)."""
     verdict = desk.limiter.check(person.id)
     if verdict is Verdict.ALLOW:
         return None
     await desk.store(storage.log_message, person.id, "in", text, outcome="rate_limited")
-    return [Outgoing(person.id, texts.text(row["language"] or "id", "rate_limited"))] if verdict is Verdict.WARN else []
+    return [Outgoing(person.id, texts.text(language, "rate_limited"))] if verdict is Verdict.WARN else []
 
 
 async def message(desk: Desk, person: Person, text: str) -> list[Outgoing]:
@@ -51,9 +50,9 @@ async def message(desk: Desk, person: Person, text: str) -> list[Outgoing]:
     ticket = await desk.store(storage.active_ticket, person.id)
     if ticket and ticket.get("card_message_id"):  # never dropped: sending to the group is paced, not refused
         return await tickets.relay_to_staff(desk, ticket, person, text)
-    if (refused := await admitted(desk, person, row, text)) is not None:
-        return refused
     language = row["language"] or "id"
+    if (refused := await admitted(desk, person, language, text)) is not None:
+        return refused
     if draft := await complaints.draft_of(desk, person):
         return await complaints.answer(desk, person, language, draft, text)
     return await ask(desk, person, row["language"] or None, text)
@@ -113,9 +112,10 @@ async def erase(desk: Desk, person: Person, language: str) -> list[Outgoing]:
 async def command(desk: Desk, person: Person, name: str) -> list[Outgoing]:
     """A resident command (one of COMMANDS), in the person's language."""
     row = await desk.visit(person)
-    if (refused := await admitted(desk, person, row, f"/{name}")) is not None:
+    language = row["language"] or "id"
+    if (refused := await admitted(desk, person, language, f"/{name}")) is not None:
         return refused
-    return await COMMANDS[name](desk, person, row["language"] or "id")
+    return await COMMANDS[name](desk, person, language)
 
 
 async def press(  # noqa: PLR0911, PLR0912
@@ -124,9 +124,9 @@ async def press(  # noqa: PLR0911, PLR0912
     """A resident's button, already parsed into its kind, under message `under` (one case per kind; a forged value
     matches none)."""
     row = await desk.visit(person)
-    if (refused := await admitted(desk, person, row, button.data)) is not None:
-        return refused
     language = row["language"] or "id"
+    if (refused := await admitted(desk, person, language, button.data)) is not None:
+        return refused
     faq = desk.faq.current()
     match button:
         case cb.Ask(intent) if intent in faq.entries or intent in keyboards.CATALOGUE.conversation:

@@ -106,9 +106,8 @@ class ActionServer:
         return self.restart_if_dead()
 
     async def _restart(self) -> None:
-        self.launch()
         try:
-            await self.wait_until_healthy()
+            await self.start()
         except RuntimeError:  # logged; the next message that finds it dead tries again
             logger.exception("action server did not come back")
 

@@ -54,9 +54,13 @@ def escalate(db: Database, user_id: int, reason: str) -> tuple[dict[str, Any], b
 
 
 def tickets_without_card(db: Database) -> list[dict[str, Any]]:
-    """Active chat tickets whose staff card was never posted (a crash came in between)."""
-    where = "status IN (?, ?) AND card_message_id IS NULL AND COALESCE(kind, 'chat') != 'complaint'"
-    return list(db.table("tickets").rows_where(where, list(ACTIVE), order_by="id"))
+    """Active chat tickets whose staff card was never posted (a crash came in between), with the resident's
+    display name."""
+    return list(db.query(
+        "SELECT t.*, u.display_name FROM tickets t LEFT JOIN users u ON u.id = t.user_id "
+        "WHERE t.status IN (?, ?) AND t.card_message_id IS NULL AND t.kind != 'complaint' ORDER BY t.id",
+        list(ACTIVE),
+    ))
 
 
 def create_complaint(db: Database, user_id: int, data: dict[str, Any]) -> dict[str, Any]:
@@ -177,9 +181,7 @@ def list_tickets(
             params.append(value)
     condition = " AND ".join(where)  # fixed clauses only; every value is a parameter
     sql = f"SELECT {TICKET_COLUMNS} FROM tickets t LEFT JOIN users u ON u.id = t.user_id WHERE {condition} ORDER BY t.id"
-    cursor = db.execute(sql, params)
-    names = [d[0] for d in cursor.description]
-    return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+    return list(db.query(sql, params))
 
 
 def ticket_transcript(db: Database, ticket_id: int) -> list[dict[str, Any]]:
