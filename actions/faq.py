@@ -10,7 +10,6 @@ import logging
 import os
 import re
 import time
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -18,6 +17,8 @@ from urllib.parse import urlparse
 from zoneinfo import ZoneInfo
 
 import yaml
+
+from actions.yaml_mistakes import colon_in_value, explain
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 #: The FAQ folder; TANYA_FAQ_DIR points a process (e.g. the action server in a test) elsewhere.
@@ -39,9 +40,17 @@ MIN_EXAMPLES = 8
 ALLOWED_TAGS = ("b", "i")
 REQUIRED_FIELDS = ("id", "title", "answer", "links", "reviewed", "examples")
 OFFICIAL_DOMAIN_SUFFIX = ".go.id"
+#: The words staff may write for a yes/no field (YAML itself turns true/false/yes/no into booleans).
+YES_NO = {"ya": True, "tidak": False, "true": True, "false": False}
 
 logger = logging.getLogger(__name__)
 _TAG_RE = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9]*)[^<>]*>")
+#: Markdown that Telegram would show literally (answers are sent as HTML), each with what to write instead.
+MARKDOWN = (
+    (re.compile(r"\*\*[^*\n]+\*\*|__[^_\n]+__"), "gunakan <b>…</b>"),
+    (re.compile(r"\[[^\]\n]+\]\([^)\s]+\)"), "tulis alamatnya langsung, atau masukkan ke 'links'"),
+    (re.compile(r"^[^\S\n]*#{1,6}[^\S\n]+\S.*", re.MULTILINE), "untuk judul gunakan <b>…</b>"),
+)
 
 
 @dataclass(frozen=True)
@@ -173,7 +182,7 @@ def visible_text(markup: str) -> str:
 
 
 def markup_problems(markup: str) -> list[str]:
-    """Explain what is wrong with an answer's markup (only <b> and <i>, properly closed)."""
+    """Explain what is wrong with an answer's markup (only <b> and <i>, properly closed, and no Markdown)."""
     problems: list[str] = []
     stack: list[str] = []
     for match in _TAG_RE.finditer(markup):
@@ -185,7 +194,19 @@ def markup_problems(markup: str) -> list[str]:
         elif not stack or stack.pop() != tag:
             problems.append(f"penutup </{tag}> tidak punya pasangan pembuka <{tag}>")
     problems.extend(f"<{tag}> dibuka tetapi tidak ditutup dengan </{tag}>" for tag in stack)
-    return problems
+    return problems + markdown_problems(markup)
+
+
+def markdown_problems(markup: str) -> list[str]:
+    """Explain each piece of Markdown in a text: Telegram would show its signs literally."""
+    return [
+        f"tanda Markdown {_shorten(match.group(0).strip())!r} akan tampil apa adanya di Telegram — {fix}"
+        for pattern, fix in MARKDOWN for match in pattern.finditer(markup)
+    ]
+
+
+def _shorten(text: str, limit: int = 40) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def link_problem(url: str) -> str | None:
@@ -207,18 +228,23 @@ def load_faq(
     today = today or today_in_bengkulu()
     faq = Faq()
     example_owner: dict[str, str] = {}
+    unreadable: set[str] = set()
     for path in sorted(faq_dir.glob("*.yml")):
         if path.name == NOTICES_FILE:
             faq.notices = _read_notices(path, faq, catalogue)
             continue
-        for entry, lines in _read_file(path, faq):
+        read = _read_file(path, faq)
+        if read is None:
+            unreadable.add(path.stem)
+            continue
+        for entry, lines in read:
             problems = _check_entry(entry, lines, path, catalogue, today)
             problems += _check_duplicates(entry, lines, path, faq, example_owner)
             faq.problems.extend(problems)
             if entry.id not in faq.entries:
                 faq.entries[entry.id] = entry
-    for topic_id in catalogue.topics:
-        if topic_id not in faq.entries:
+    for topic_id, topic in catalogue.topics.items():
+        if topic_id not in faq.entries and topic.category not in unreadable:  # its file's own error says why
             faq.problems.append(
                 Problem(str(faq_dir), 0, f"topik katalog {topic_id!r} belum punya entri di faq/")
             )
@@ -230,19 +256,23 @@ def load_faq(
 SAFE_LOADER: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
-def _read_items(path: Path, faq: Faq, shape_message: str) -> list[tuple[Any, yaml.Node]]:
+def _read_items(path: Path, faq: Faq, shape_message: str) -> list[tuple[Any, yaml.Node]] | None:
     """Parse a YAML file that must hold a list; return each item with its node (for line numbers).
 
-    Broken YAML or another shape is reported as a problem with its line, and gives no items.
+    Broken YAML is reported as one problem at its line and gives None; another shape is reported and gives no items.
     """
-    text = path.read_text(encoding="utf-8")
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        faq.problems.append(Problem(str(path), 0, "berkas tidak tersimpan sebagai UTF-8 — simpan ulang dengan UTF-8"))
+        return None
     try:
         node = yaml.compose(text, Loader=SAFE_LOADER)
         data = yaml.load(text, Loader=SAFE_LOADER)  # noqa: S506 - a safe loader (LibYAML's where installed)
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        faq.problems.append(Problem(str(path), mark.line + 1 if mark else 0, f"format YAML rusak: {exc}"))
-        return []
+        line, message = explain(exc, text)
+        faq.problems.append(Problem(str(path), line, f"format YAML rusak, {message}"))
+        return None
     if data is None:
         return []
     if not isinstance(data, list) or not isinstance(node, yaml.SequenceNode):
@@ -251,19 +281,40 @@ def _read_items(path: Path, faq: Faq, shape_message: str) -> list[tuple[Any, yam
     return list(zip(data, node.value, strict=True))
 
 
-def _read_file(path: Path, faq: Faq) -> Iterable[tuple[Entry, dict[str, int]]]:
-    """Yield each entry of one file with the line of each of its fields."""
-    for item, item_node in _read_items(path, faq, "berkas harus berisi daftar entri (setiap entri diawali '- id:')"):
+def _read_file(path: Path, faq: Faq) -> list[tuple[Entry, dict[str, int]]] | None:
+    """Each entry of one file with the line of each of its fields; None when the file is not valid YAML."""
+    items = _read_items(path, faq, "berkas harus berisi daftar entri (setiap entri diawali '- id:')")
+    if items is None:
+        return None
+    read = []
+    for item, item_node in items:
         entry_line = item_node.start_mark.line + 1
         if not isinstance(item, dict) or not isinstance(item_node, yaml.MappingNode):
             faq.problems.append(Problem(str(path), entry_line, "entri harus berupa pasangan kunci: nilai"))
             continue
+        faq.problems += _node_problems(item_node, path)
         lines = {"": entry_line}
         for key, value in item_node.value:
             lines[key.value] = key.start_mark.line + 1
             if isinstance(value, yaml.SequenceNode):
                 lines.update({f"{key.value}.{i}": v.start_mark.line + 1 for i, v in enumerate(value.value)})
-        yield _entry_from(item, path, entry_line), lines
+        read.append((_entry_from(item, path, entry_line), lines))
+    return read
+
+
+def _node_problems(item_node: yaml.MappingNode, path: Path) -> list[Problem]:
+    """A field written twice (YAML keeps the last silently) and list items that YAML read as 'key: value'."""
+    problems, seen = [], set()
+    for key, value in item_node.value:
+        if key.value in seen:
+            problems.append(Problem(str(path), key.start_mark.line + 1,
+                                    f"kolom {key.value!r} ditulis dua kali dalam satu entri — hapus salah satunya"))
+        seen.add(key.value)
+        for item in value.value if isinstance(value, yaml.SequenceNode) else ():
+            if isinstance(item, yaml.MappingNode):
+                text = ", ".join(f"{k.value}: {v.value}" for k, v in item.value if isinstance(v, yaml.ScalarNode))
+                problems.append(Problem(str(path), item.start_mark.line + 1, colon_in_value(key.value, text)))
+    return problems
 
 
 def _entry_from(item: dict[str, Any], path: Path, line: int) -> Entry:
@@ -365,17 +416,24 @@ def _read_notices(path: Path, faq: Faq, catalogue: Catalogue) -> list[Notice]:
     """Read and check the service notices file."""
     items = _read_items(path, faq, "berkas pemberitahuan harus berisi daftar (setiap item diawali '- text:')")
     notices = []
-    for item, item_node in items:
+    for item, item_node in items or ():
         line = item_node.start_mark.line + 1
         problems = _notice_problems(item, catalogue)
         faq.problems.extend(Problem(str(path), line, f"pemberitahuan: {p}") for p in problems)
         if not problems:
             notices.append(Notice(
                 text=str(item["text"]).strip(), start=item["from"], until=item["until"],
-                topics=tuple(item.get("topics") or ()), on_start=bool(item.get("on_start")),
+                topics=tuple(item.get("topics") or ()), on_start=bool(yes_or_no(item.get("on_start"))),
                 text_en=str(item.get("text_en") or "").strip(),
             ))
     return notices
+
+
+def yes_or_no(value: Any) -> bool | None:
+    """A yes/no field: ya/tidak or true/false (YAML reads yes/no/on/off too); absent is no, anything else None."""
+    if value is None or isinstance(value, bool):
+        return bool(value)
+    return YES_NO.get(value.strip().lower()) if isinstance(value, str) else None
 
 
 def _notice_problems(item: Any, catalogue: Catalogue) -> list[str]:
@@ -393,8 +451,11 @@ def _notice_problems(item: Any, catalogue: Catalogue) -> list[str]:
         problems.append("'topics' harus berupa daftar id topik")
     else:
         problems += [f"topik {t!r} tidak ada di katalog" for t in topics if t not in catalogue.topics]
-    if not topics and not item.get("on_start"):
-        problems.append("isi 'topics' atau 'on_start: true' agar pemberitahuan tampil")
+    on_start = yes_or_no(item.get("on_start"))
+    if on_start is None:
+        problems.append(f"'on_start' harus 'ya' atau 'tidak' (atau true/false), bukan {item['on_start']!r}")
+    elif not topics and not on_start:
+        problems.append("isi 'topics' atau 'on_start: ya' agar pemberitahuan tampil")
     for key in ("text", "text_en"):
         value = str(item.get(key) or "")
         if len(visible_text(value)) > MAX_NOTICE_CHARS:

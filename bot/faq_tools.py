@@ -29,7 +29,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     preview.add_argument("id", help="topic id, e.g. paspor_biaya")
     commands.add_parser("reload", help="validate and tell the running bot's state after an edit")
     unanswered = commands.add_parser("unanswered", help="list unanswered questions grouped by wording")
-    unanswered.add_argument("--add", type=int, metavar="GROUP", help="add the group's first message as an example")
+    unanswered.add_argument("--add", metavar="KEY", help="add the group's first message as an example (key from the list)")
     unanswered.add_argument("--topic", help="topic id to add the example to (with --add)")
 
 
@@ -60,9 +60,20 @@ def check(settings: Settings, out: TextIO, faq_dir: Path = FAQ_DIR) -> int:
 
 
 def preview(faq_id: str, out: TextIO, faq_dir: Path = FAQ_DIR) -> int:
-    """Print an entry's answer in each language as Telegram shows it: the text, then its buttons."""
+    """Print an entry's answer in each language as Telegram shows it, under a warning while faq/ has errors.
+
+    A running bot serves no edit while any file has an error, so every error is listed; exit 1 then.
+    """
     faq = load_faq(faq_dir)
+    if faq.problems:
+        print("⚠️ ADA KESALAHAN — TIDAK AKAN TAYANG: bot tetap memakai isi terakhir yang valid sampai semua "
+              "kesalahan ini diperbaiki.", file=out)
+        for problem in faq.problems:
+            print(f"KESALAHAN {problem}", file=out)
     entry = faq.get(faq_id)
+    if entry is None and faq.problems:
+        print(f"Topik {faq_id!r} tidak dapat dibaca: perbaiki dulu kesalahan di atas.", file=out)
+        return 1
     if entry is None:
         print(f"Topik {faq_id!r} tidak ada. Contoh id: {', '.join(sorted(faq.entries)[:5])} ...", file=sys.stderr)
         return 1
@@ -79,7 +90,7 @@ def preview(faq_id: str, out: TextIO, faq_dir: Path = FAQ_DIR) -> int:
         if entry.details:
             print(f"----- {texts.text(language, 'more_button')} -----", file=out)
             print(unescape(visible_text(to_html(entry.more(language)))), file=out)
-    return 0
+    return 1 if faq.problems else 0
 
 
 def reload(out: TextIO, faq_dir: Path = FAQ_DIR) -> int:
@@ -103,10 +114,14 @@ def unanswered(args: argparse.Namespace, settings: Settings, out: TextIO, faq_di
     db = storage.open_database(settings.database_path)
     groups = group_unanswered(storage.open_unanswered(db), Normalizer.load())
     if args.add is not None:
-        if not args.topic or not 1 <= args.add <= len(groups):
-            print("Gunakan --add NOMOR_KELOMPOK --topic ID_TOPIK (nomor dari daftar).", file=sys.stderr)
+        group = next((g for g in groups if g.key == args.add.strip().lower()), None)
+        if not args.topic:
+            print("Gunakan --add KODE --topic ID_TOPIK (KODE dari daftar `faq unanswered`).", file=sys.stderr)
             return 2
-        group = groups[args.add - 1]
+        if group is None:
+            print(f"Kelompok {args.add!r} tidak ada di daftar `faq unanswered` (mungkin sudah ditambahkan).",
+                  file=sys.stderr)
+            return 2
         try:
             path = add_example(args.topic, group.texts[0], faq_dir)
         except AddError as exc:
@@ -115,9 +130,9 @@ def unanswered(args: argparse.Namespace, settings: Settings, out: TextIO, faq_di
         storage.mark_added(db, group.ids, args.topic)
         print(f"Ditambahkan ke {path} sebagai contoh {args.topic}: {group.texts[0]!r}", file=out)
         return 0
-    for number, group in enumerate(groups, start=1):
+    for group in groups:
         guess = f" (tebakan model: {group.top_guess})" if group.top_guess else ""
-        print(f"{number}. [{len(group.ids)}x] {group.texts[0]}{guess}", file=out)
+        print(f"{group.key} [{len(group.ids)}x] {group.texts[0]}{guess}", file=out)
         for other in group.texts[1:4]:
             print(f"      juga: {other}", file=out)
     print(f"{len(groups)} kelompok dari {sum(len(g.ids) for g in groups)} pertanyaan belum terjawab.", file=out)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 from collections.abc import Iterable
@@ -18,12 +19,15 @@ from bot.normalize import Normalizer
 STOPWORDS = frozenset("yang dan di ke dari untuk dengan saya apa apakah bagaimana berapa bisa tidak sudah mau ingin "
                       "ada itu ini kalau atau juga saja admin kakak ya dong sih the a an is to i my do how what".split())
 SIMILARITY = 0.5
+#: Hex digits of a group's key: short to type, long enough that two groups of one list do not share it.
+KEY_LENGTH = 6
 
 
 @dataclass
 class Group:
-    """Unanswered messages worded alike."""
+    """Unanswered messages worded alike, under a key that stays while the group is listed."""
 
+    key: str = ""
     texts: list[str] = field(default_factory=list)
     ids: list[int] = field(default_factory=list)
     words: frozenset[str] = frozenset()
@@ -40,6 +44,12 @@ def words_of(text: str, normalize: Normalizer) -> frozenset[str]:
     return frozenset(w for w in re.findall(r"[\w-]+", normalize(text)) if w not in STOPWORDS and len(w) > 1)
 
 
+def group_key(text: str, normalize: Normalizer) -> str:
+    """A group's key: a short hash of its first message as normalised (adding another group leaves it alone)."""
+    normal = " ".join(normalize(text).split())
+    return hashlib.sha256(normal.encode()).hexdigest()[:KEY_LENGTH]
+
+
 def group_unanswered(rows: Iterable[dict[str, Any]], normalize: Normalizer) -> list[Group]:
     """Group messages whose meaningful words overlap (Jaccard >= 0.5), most frequent group first."""
     groups: list[Group] = []
@@ -47,7 +57,7 @@ def group_unanswered(rows: Iterable[dict[str, Any]], normalize: Normalizer) -> l
         words = words_of(row["text"], normalize)
         group = next((g for g in groups if _jaccard(words, g.words) >= SIMILARITY), None)
         if group is None:
-            group = Group(words=words)
+            group = Group(key=group_key(row["text"], normalize), words=words)
             groups.append(group)
         group.texts.append(row["text"])
         group.ids.append(row["id"])

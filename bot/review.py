@@ -21,36 +21,66 @@ from bot.texts import SPEAKERS
 LIST_COLUMNS = ("id", "status", "display_name", "topic", "created_at", "taken_by_name", "first_reply_minutes",
                 "resolution_minutes", "rating")
 REVIEW_USER = "pengawas"
+#: Ready-made queries of the review page, with Indonesian column names; the page shows times in WIB, topic titles and
+#: waiting times in words (bot.review_site), the JSON and CSV exports keep the stored values.
 QUERIES = {
     "open_by_wait": {
-        "title": "Eskalasi terbuka, menurut lama menunggu",
+        "title": "Tiket terbuka, yang paling lama menunggu di atas",
         "sql": (
-            "SELECT t.id, t.status, u.display_name, t.topic, t.created_at, t.taken_by_name, "
-            "ROUND((julianday('now') - julianday(t.created_at)) * 1440) AS waiting_minutes "
+            "SELECT t.id AS tiket, CASE t.kind WHEN 'complaint' THEN 'pengaduan' ELSE 'obrolan' END AS jenis, "
+            "u.display_name AS warga, t.topic AS topik, t.created_at AS dibuka, "
+            "CASE t.status WHEN 'taken' THEN 'diambil ' || COALESCE(t.taken_by_name, '') ELSE 'menunggu petugas' END AS status, "
+            "CASE WHEN t.first_reply_at IS NULL THEN ROUND((julianday('now') - julianday(t.created_at)) * 86400) END AS menunggu "
             "FROM tickets t LEFT JOIN users u ON u.id = t.user_id WHERE t.status IN ('open', 'taken') "
-            "ORDER BY waiting_minutes DESC"
+            "ORDER BY t.first_reply_at IS NOT NULL, t.created_at"
         ),
+        "hide_sql": True,
     },
     "closed_this_week": {
         "title": "Ditutup 7 hari terakhir, dengan waktu penanganan",
         "sql": (
-            "SELECT t.id, u.display_name, t.topic, t.taken_by_name, t.created_at, t.closed_at, "
-            "ROUND((julianday(t.first_reply_at) - julianday(t.created_at)) * 1440, 1) AS first_reply_minutes, "
-            "ROUND((julianday(t.closed_at) - julianday(t.created_at)) * 1440, 1) AS resolution_minutes, t.rating "
+            "SELECT t.id AS tiket, u.display_name AS warga, t.topic AS topik, t.taken_by_name AS petugas, "
+            "t.created_at AS dibuka, t.closed_at AS ditutup, "
+            "ROUND((julianday(t.first_reply_at) - julianday(t.created_at)) * 1440, 1) AS \"balasan pertama (menit)\", "
+            "ROUND((julianday(t.closed_at) - julianday(t.created_at)) * 1440, 1) AS \"penyelesaian (menit)\", t.rating AS nilai "
             "FROM tickets t LEFT JOIN users u ON u.id = t.user_id "
             "WHERE t.status = 'closed' AND julianday(t.closed_at) >= julianday('now', '-7 days') ORDER BY t.closed_at DESC"
         ),
+        "hide_sql": True,
     },
     "low_ratings": {
         "title": "Penilaian rendah (tiket 1-2, jawaban tidak membantu)",
         "sql": (
-            "SELECT 'tiket' AS jenis, id AS ref, rating AS nilai, COALESCE(taken_by_name, '') AS detail, closed_at AS waktu "
-            "FROM tickets WHERE rating <= 2 "
+            "SELECT 'tiket' AS jenis, id AS nomor, rating AS nilai, COALESCE(taken_by_name, '') AS keterangan, "
+            "closed_at AS waktu FROM tickets WHERE rating <= 2 "
             "UNION ALL SELECT 'jawaban', id, helpful, faq_id, created_at FROM ratings WHERE helpful = 0 "
             "ORDER BY waktu DESC"
         ),
+        "hide_sql": True,
+    },
+    "unanswered": {
+        "title": "Pertanyaan yang belum terjawab asisten, terbaru di atas",
+        "sql": (
+            "SELECT created_at AS waktu, text AS pertanyaan, json_extract(guesses, '$[0][0]') AS topik, "
+            "COALESCE(added_to, '') AS \"sudah ditambahkan ke\" FROM unanswered ORDER BY id DESC"
+        ),
+        "hide_sql": True,
+    },
+    "complaints": {
+        "title": "Pengaduan, terbaru di atas",
+        "sql": (
+            "SELECT t.id AS tiket, c.category AS kategori, c.what AS apa, t.created_at AS dibuka, "
+            "t.first_reply_at AS \"dibalas pertama\", t.status AS status FROM complaints c JOIN tickets t ON t.id = c.ticket_id "
+            "ORDER BY t.id DESC"
+        ),
+        "hide_sql": True,
     },
 }
+#: Tables only the software needs: hidden from the page's lists (still reachable by name).
+TECHNICAL_TABLES = ("outbox", "processed_updates", "drafts", "relays", storage.MIGRATIONS.migrations_table)
+#: What the page calls the tables supervisors read.
+TABLE_TITLES = {"tickets": "Semua tiket", "messages": "Pesan", "users": "Warga", "ratings": "Penilaian jawaban",
+                "complaints": "Pengaduan (tabel)", "skm": "Survei kepuasan (SKM)", "unanswered": "Belum terjawab (tabel)"}
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
@@ -112,14 +142,20 @@ def write_csv(tickets: list[dict[str, Any]], target: str, out: TextIO) -> None:
 
 
 def datasette_app(settings: Settings) -> Any:
-    """The review page: Datasette over the database with the ready-made queries, behind a password."""
+    """The review page: Datasette over the database, opening on the open tickets, behind a password."""
     from datasette.app import Datasette
+    from datasette.plugins import pm
 
+    from bot import review_site
+
+    if not pm.is_registered(review_site):
+        pm.register(review_site, name="tanya-review")
     storage.open_database(settings.database_path).close()  # create/upgrade the schema first
-    name = settings.database_path.stem
+    tables: dict[str, dict[str, Any]] = {name: {"hidden": True} for name in TECHNICAL_TABLES}
+    tables.update({name: {"title": title} for name, title in TABLE_TITLES.items()})
     metadata = {
         "title": "Tanya Imigrasi Bengkulu: tinjauan pengawas",
-        "databases": {name: {"queries": QUERIES}},
+        "databases": {settings.database_path.stem: {"queries": QUERIES, "tables": tables}},
     }
     datasette = Datasette([str(settings.database_path)], metadata=metadata, settings={"allow_download": False})
     return password_protected(datasette.app(), settings.review_password)

@@ -11,7 +11,9 @@ import contextlib
 import html.parser
 import itertools
 import json
+import os
 import re
+import signal
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -79,6 +81,11 @@ class FakeTelegram:
     blocked: set[int] = field(default_factory=set)
     #: How many of the next sendMessage calls answer 429 Too Many Requests (flood control).
     flood: int = 0
+    #: A crash to cause: the first call matching the predicate is carried out, then the process is SIGKILLed
+    #: before it reads the answer (Telegram got the message; the bot never learns it).
+    crash: tuple[Callable[[Call], bool], int] | None = None
+    #: A slow answer: the first call matching the predicate is carried out, and answered after this many seconds.
+    slow: tuple[Callable[[Call], bool], float] | None = None
     port: int = 0
     _update_ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
     _message_ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1000))
@@ -133,15 +140,23 @@ class FakeTelegram:
             "from": {"id": user_id, "is_bot": False, "first_name": name}, **content,
         }})
 
-    def group_reply(self, chat_id: int, user_id: int, reply_to: int, text: str, name: str = "Petugas Sari") -> int:
-        """A staff member replies to a message in the staff group; returns the message id."""
+    def text_of(self, chat_id: int, message_id: int) -> str:
+        """The text of a message the bot sent, as Telegram shows a message replied to (without markup)."""
+        sent = next((str(c.params.get("text")) for c in self.by_chat.get(chat_id, [])
+                     if isinstance(c.result, dict) and c.result.get("message_id") == message_id), "kartu")
+        return html.unescape(re.sub(r"<[^>]*>", "", sent))
+
+    def group_reply(self, chat_id: int, user_id: int, reply_to: int, text: str, name: str = "Petugas Sari",
+                    content: dict[str, Any] | None = None) -> int:
+        """A staff member replies to a message in the staff group (with text, or other `content` such as a photo);
+        returns the message id."""
         message_id = next(self._message_ids)
         self.push({"message": {
-            "message_id": message_id, "date": int(time.time()), "text": text,
+            "message_id": message_id, "date": int(time.time()), **(content or {"text": text}),
             "chat": {"id": chat_id, "type": "supergroup", "title": "Petugas"},
             "from": {"id": user_id, "is_bot": False, "first_name": name},
             "reply_to_message": {
-                "message_id": reply_to, "date": int(time.time()), "text": "kartu",
+                "message_id": reply_to, "date": int(time.time()), "text": self.text_of(chat_id, reply_to),
                 "chat": {"id": chat_id, "type": "supergroup", "title": "Petugas"}, "from": BOT_USER,
             },
         }})
@@ -184,6 +199,13 @@ class FakeTelegram:
             timeout, start,
         )
 
+    async def wait_for_edit(self, chat_id: int, needle: str, start: int = 0, timeout: float = 20.0) -> Call:
+        """Wait until the bot edits a message of a chat to a text containing needle."""
+        return await self.wait_for(
+            lambda c: c.method == "editMessageText" and int(c.params["chat_id"]) == chat_id and needle in c.params["text"],
+            timeout, start,
+        )
+
     # --- the Bot API -------------------------------------------------------------------------
     async def _handle(self, request: web.Request) -> web.Response:
         if request.match_info["token"] != self.token:
@@ -197,7 +219,14 @@ class FakeTelegram:
         handler = getattr(self, f"_{method}", None)
         if handler is None:
             return self._ok(True)
-        return handler(params, call)
+        response = handler(params, call)
+        if self.crash is not None and self.crash[0](call):
+            os.kill(self.crash[1], signal.SIGKILL)
+            self.crash = None
+        if self.slow is not None and self.slow[0](call):
+            seconds, self.slow = self.slow[1], None
+            await asyncio.sleep(seconds)
+        return response
 
     @staticmethod
     async def _params(request: web.Request) -> dict[str, Any]:
@@ -279,6 +308,19 @@ class FakeTelegram:
         if params.get("parse_mode") == "HTML" and (problem := html_problem(text)):
             return self._error(400, f"Bad Request: can't parse entities: {problem}")
         call.result = {**self._message(params, text), "message_id": int(params["message_id"])}
+        return self._ok(call.result)
+
+    def _copyMessage(self, params: dict[str, Any], call: Call) -> web.Response:
+        if int(params["chat_id"]) in self.blocked:
+            return self._error(403, "Forbidden: bot was blocked by the user")
+        caption = str(params.get("caption", ""))
+        if params.get("parse_mode") == "HTML" and (problem := html_problem(caption)):
+            return self._error(400, f"Bad Request: can't parse entities: {problem}")
+        call.result = {"message_id": next(self._message_ids)}
+        return self._ok(call.result)
+
+    def _editMessageReplyMarkup(self, params: dict[str, Any], call: Call) -> web.Response:
+        call.result = {**self._message(params, "kartu"), "message_id": int(params["message_id"])}
         return self._ok(call.result)
 
     def _getChatMember(self, params: dict[str, Any], call: Call) -> web.Response:

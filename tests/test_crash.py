@@ -1,4 +1,4 @@
-"""SIGKILL of the real `python -m bot run` process: during an escalation, and what it leaves running."""
+"""SIGKILL of the real `python -m bot run` process at each step of an escalation, and what it leaves running."""
 
 from __future__ import annotations
 
@@ -7,13 +7,16 @@ import os
 import signal
 import subprocess
 import sys
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+import pytest_asyncio
 from sqlite_utils import Database
 
 from bot.paths import ROOT
-from tests.fake_telegram import FakeTelegram, bot_process_env
+from tests.fake_telegram import Call, FakeTelegram, bot_process_env
 
 pytestmark = pytest.mark.slow
 STAFF_CHAT, STAFF, RESIDENT = -1005555, 5101, 7301
@@ -118,3 +121,94 @@ async def test_sigkill_of_the_bot_leaves_no_action_server(tmp_path: Path, model_
         for leftover in process_group(server) if server else []:
             os.kill(leftover, signal.SIGKILL)
         await fake.stop()
+
+
+@dataclass
+class BotProcess:
+    """`python -m bot run` against the fake server, started again after each crash the fake server causes."""
+
+    fake: FakeTelegram
+    env: dict[str, str]
+    log: Path
+    process: subprocess.Popen[bytes] | None = None
+
+    async def start(self) -> None:
+        self.fake.polling.clear()
+        self.process = start_bot(self.env, self.log)
+        await asyncio.wait_for(self.fake.polling.wait(), timeout=120)
+
+    def crash_when(self, predicate: Callable[[Call], bool]) -> None:
+        assert self.process
+        self.fake.crash = (predicate, self.process.pid)
+
+    async def restart_after_crash(self) -> None:
+        assert self.process
+        await asyncio.to_thread(self.process.wait, 60)
+        await self.start()
+
+
+@pytest_asyncio.fixture
+async def crashing(tmp_path: Path, model_path: Path) -> AsyncIterator[BotProcess]:
+    fake = FakeTelegram(members={STAFF: "member"})
+    await fake.start()
+    bot = BotProcess(fake, bot_process_env(fake, str(tmp_path / "tanya.db"), STAFF_CHAT_ID=str(STAFF_CHAT)),
+                     tmp_path / "bot.log")
+    await bot.start()
+    yield bot
+    assert bot.process
+    bot.process.send_signal(signal.SIGTERM)
+    bot.process.wait(timeout=30)
+    await fake.stop()
+
+
+def to_staff(word: str) -> Callable[[Call], bool]:
+    """A message to the staff group containing word."""
+    return lambda c: c.method == "sendMessage" and c.params.get("chat_id") == STAFF_CHAT and word in str(c.params["text"])
+
+
+def texts_to(fake: FakeTelegram, chat_id: int, word: str) -> list[str]:
+    """The messages sent to a chat that contain word."""
+    return [c.params["text"] for c in fake.sent(chat_id) if word in c.params["text"]]
+
+
+async def test_killed_while_a_card_is_posted_it_is_not_repeated_the_resident_is_told_once_and_replies_arrive(
+    crashing: BotProcess, tmp_path: Path
+) -> None:
+    fake = crashing.fake
+    crashing.crash_when(to_staff("Tiket #"))
+    fake.user_message(RESIDENT, "/petugas")
+    await crashing.restart_after_crash()
+    await fake.wait_for_text(RESIDENT, "tiket #", timeout=30)
+    fake.group_reply(STAFF_CHAT, STAFF, fake.sent(STAFF_CHAT)[0].result["message_id"], "Halo, dengan petugas Sari")
+    await fake.wait_for_text(RESIDENT, "dengan petugas Sari", timeout=30)
+    await asyncio.sleep(1.0)  # anything sent twice would arrive now
+    assert len(texts_to(fake, RESIDENT, "tiket #")) == 1, crashing.log.read_text()[-3000:]
+    assert len(texts_to(fake, RESIDENT, "petugas Sari")) == 1
+    assert len(texts_to(fake, STAFF_CHAT, "Tiket #")) == 1
+    assert Database(tmp_path / "tanya.db").table("tickets").count == 1
+
+
+async def test_killed_while_relaying_or_replying_nothing_is_lost_or_sent_twice(
+    crashing: BotProcess, tmp_path: Path
+) -> None:
+    fake = crashing.fake
+    fake.user_message(RESIDENT, "/petugas")
+    card = await fake.wait_for(to_staff("Tiket #"), timeout=30)
+    crashing.crash_when(to_staff("pesan saat crash"))
+    fake.user_message(RESIDENT, "pesan saat crash")
+    await crashing.restart_after_crash()
+    relay = await fake.wait_for(to_staff("pesan saat crash"))
+    crashing.crash_when(lambda c: c.method == "sendMessage" and "balasan saat crash" in str(c.params["text"]))
+    fake.group_reply(STAFF_CHAT, STAFF, relay.result["message_id"], "balasan saat crash")
+    await crashing.restart_after_crash()
+    fake.group_reply(STAFF_CHAT, STAFF, card.result["message_id"], "balasan setelah restart")
+    await fake.wait_for_text(RESIDENT, "balasan setelah restart", timeout=30)
+    await asyncio.sleep(1.0)
+    assert len(texts_to(fake, STAFF_CHAT, "pesan saat crash")) == 1, crashing.log.read_text()[-3000:]
+    assert len(texts_to(fake, RESIDENT, "balasan saat crash")) == 1
+    db = Database(tmp_path / "tanya.db")
+    [ticket] = db.table("tickets").rows
+    assert ticket["first_reply_at"] is not None
+    assert [r["text"] for r in db.table("messages").rows_where("direction = 'staff'", order_by="id")] == [
+        "balasan saat crash", "balasan setelah restart",
+    ]

@@ -126,8 +126,29 @@ async def test_a_message_cut_off_while_sending_is_not_sent_again_but_the_rest_is
     first, second = Outgoing(STAFF_CHAT, "relay"), Outgoing(RESIDENT.id, "answer")
     [(row, _), _] = await outbox.queue(desk, 41, [first, second])
     await outbox.sending(desk, row)
-    await outbox.restart(desk)
+    assert await outbox.restart(desk) == [(row + 1, second)]
     assert await outbox.unsent(desk, 41) == [(row + 1, second)]
+
+
+async def test_a_message_telegram_did_not_confirm_in_time_is_not_sent_again(desk: Desk) -> None:
+    [(row, _)] = await outbox.queue(desk, 45, [Outgoing(STAFF_CHAT, "card")])
+    await outbox.sending(desk, row)
+    await outbox.uncertain(desk, row)
+    assert await outbox.restart(desk) == [] and await outbox.unsent(desk, 45) == []
+
+
+async def test_a_card_cut_off_while_sending_is_not_posted_again_at_start_up(desk: Desk) -> None:
+    ticket, _ = storage.escalate(desk.store.db, RESIDENT.id, "user")
+    [(row, _)] = await outbox.queue(desk, 46, [await tickets.card(desk, ticket, RESIDENT.name)])
+    await outbox.sending(desk, row)
+    await outbox.restart(desk)
+    assert await outbox.missing_cards(desk) == []
+
+
+async def test_a_message_queued_twice_is_claimed_for_sending_once(desk: Desk) -> None:
+    [(row, _)] = await outbox.queue(desk, 44, [Outgoing(STAFF_CHAT, "card")])
+    assert await outbox.sending(desk, row)
+    assert not await outbox.sending(desk, row)
 
 
 async def test_an_update_that_stored_nothing_is_computed_again(desk: Desk) -> None:
@@ -143,7 +164,7 @@ async def test_stored_messages_keep_no_raw_identity_number(desk: Desk) -> None:
 async def test_a_ticket_left_without_card_gets_one_at_start_up(desk: Desk) -> None:
     await residents.message(desk, RESIDENT, "brp biaya paspor")
     ticket, _ = storage.escalate(desk.store.db, RESIDENT.id, "user")
-    [card] = await outbox.restart(desk)
+    [card] = await outbox.missing_cards(desk)
     assert card.chat_id == STAFF_CHAT and f"#{ticket['id']}" in card.text and "biaya paspor" in card.text
 
 

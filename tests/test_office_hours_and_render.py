@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 
 from bot.assistant import Reply
-from bot.desk.callbacks import Officer, RateAnswer
+from bot.desk.callbacks import Menu, Officer, RateAnswer
 from bot.desk.keyboards import reply_buttons
 from bot.desk.markup import to_html
 from bot.office_hours import JAKARTA, OfficeHours
@@ -58,11 +58,11 @@ def test_emoji_count_two_units_and_survive_splitting() -> None:
     assert "".join(parts).count("🙂") == 2100
 
 
-def test_answer_keyboard_has_rating_and_officer() -> None:
+def test_answer_keyboard_has_rating_officer_and_the_way_to_other_topics() -> None:
     keyboard = reply_buttons(Reply("x", "answer", faq_id="paspor_biaya"))
     data = [b.callback for row in keyboard for b in row]
-    assert data == [RateAnswer("paspor_biaya", True), RateAnswer("paspor_biaya", False), Officer()]
+    assert data == [RateAnswer("paspor_biaya", True), RateAnswer("paspor_biaya", False), Officer(), Menu(False)]
 
 
-def test_smalltalk_without_buttons_has_no_keyboard() -> None:
-    assert reply_buttons(Reply("halo", "smalltalk")) == ()
+def test_smalltalk_gets_only_the_way_to_other_topics() -> None:
+    assert [b.callback for row in reply_buttons(Reply("halo", "smalltalk")) for b in row] == [Menu(False)]

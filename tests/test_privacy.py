@@ -18,9 +18,11 @@ from hypothesis import given
 from hypothesis import strategies as st
 from sqlite_utils import Database
 
-from bot import report, review, storage
+from actions.faq import load_faq
+from bot import report, review, storage, texts
+from bot.desk.outgoing import Outgoing, from_json, to_json
 from bot.paths import ROOT
-from bot.privacy import mask, spreadsheet_safe
+from bot.privacy import mask, phone_number, spreadsheet_safe
 from bot.settings import Settings
 
 NIK = "3171982346500019"
@@ -77,6 +79,53 @@ def test_written_variants_are_masked(message: str, expected: str) -> None:
 )
 def test_ordinary_numbers_are_kept(message: str) -> None:
     assert mask(message) == message
+
+
+@pytest.mark.parametrize(
+    "message",
+    ["Kantor buka lagi 01-12-2026 08:00 WIB", "Dibuat: 29-11-2026 14:05 WIB", "2026-11-29 08:00", "16:00 29-11-2026",
+     "denda Rp1.000.000.000", "Rp 1500000000", "e-paspor 650.000/950.000", "jam 08.00-12.00 13.00-16.00 WIB",
+     "berlaku 29/11/2026 (08.00)"],
+)
+def test_dates_times_and_money_the_bot_writes_are_kept(message: str) -> None:
+    assert mask(message) == message
+
+
+@pytest.mark.parametrize(
+    ("message", "expected"),
+    [("29-11-2026 081234567890", "[NOMOR]"), ("pukul 10:00 3171234567890001", "pukul 10:[NOMOR]"),
+     ("Rp 0812 3456 7890", "Rp [TELEPON]"), ("rek 1.234.5678.901", "rek [NOMOR]")],
+)
+def test_an_identifier_next_to_a_date_time_or_amount_is_still_masked(message: str, expected: str) -> None:
+    assert mask(message) == expected
+
+
+OFFICIAL_WHATSAPP = "+62 813-9967-9966"  # Ditjen Imigrasi's complaint line: a phone number, masked like any other
+
+
+def test_every_faq_text_survives_masking_except_phone_numbers() -> None:
+    for entry in load_faq().entries.values():
+        for text in (entry.title, entry.title_en, entry.answer, entry.answer_en, entry.details, entry.details_en):
+            assert mask(text) == text.replace(OFFICIAL_WHATSAPP, "[TELEPON]"), entry.id
+
+
+def test_the_opening_time_told_to_a_waiting_resident_is_stored_readable() -> None:
+    told = texts.text("id", "queued_closed", ticket="5", opening="01-12-2026 08:00")
+    db = Database(memory=True)
+    storage.migrate(db)
+    storage.touch_user(db, 1, "Budi")
+    storage.log_message(db, 1, "system", told)
+    assert [m["text"] for m in storage.recent_messages(db, 1)] == [told]
+    assert from_json(to_json(Outgoing(1, told))).text == told
+
+
+@pytest.mark.parametrize(
+    ("contact", "phone"),
+    [("0812-3456-7890 (WA), sore", "081234567890"), ("wa +62 812 3456 7890", "+6281234567890"),
+     ("budi81234567890@mail.com atau 0812 3456 7890", "081234567890"), ("nik 3171234567890001", ""), ("-", "")],
+)
+def test_the_phone_number_of_a_contact_answer_is_found(contact: str, phone: str) -> None:
+    assert phone_number(contact) == phone
 
 
 def test_control_characters_and_bidi_overrides_are_dropped() -> None:

@@ -16,7 +16,7 @@ from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 from sqlite_utils import Database
-from telegram.error import BadRequest, TimedOut
+from telegram.error import BadRequest, NetworkError, TimedOut
 
 from bot import storage
 from bot.assistant import Assistant, Reply
@@ -192,7 +192,9 @@ def test_backup_command_copies_the_database(tmp_path: Path) -> None:
     assert sqlite3.connect(tmp_path / "b" / "copy.db").execute("SELECT display_name FROM users").fetchone() == ("Budi",)
 
 
-@pytest.mark.parametrize(("error", "calls"), [(BadRequest("Chat not found"), 1), (TimedOut(), 3)])
+@pytest.mark.parametrize(
+    ("error", "calls"), [(BadRequest("Chat not found"), 1), (TimedOut(), 1), (NetworkError("Connection refused"), 3)]
+)
 async def test_only_passing_failures_are_sent_again(error: Exception, calls: int) -> None:
     tried = []
 

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from actions.faq import Faq
 from bot import report, skm, storage
 from bot.settings import Settings
 
@@ -72,7 +73,8 @@ def test_figures_come_from_the_database(settings: Settings) -> None:
     assert built.outcomes == {"dijawab asisten": 3, "belum terjawab": 1, "diteruskan ke petugas": 1}
     assert figures.escalations == 3
     assert figures.top_topics == [("paspor_biaya", 2), ("visa_voa", 1)]
-    assert [round(rate, 2) for _, rate in report.helpful_by_week(figures)] == [0.75]
+    assert figures.helpful_by_week == [("2026-10-05", 3, 4)]  # weeks by the Jakarta date of their Monday
+    assert figures.ticket_rating_by_week == [("2026-10-05", 10, 3)]
     assert figures.complaints == [("pengaduan", 1)]
 
 
@@ -92,6 +94,7 @@ def test_skm_index_and_category(settings: Settings) -> None:
     assert skm.category(40.0) == "D (tidak baik)"
 
 
+@pytest.mark.slow
 def test_report_command_writes_html_pngs_and_csv(settings: Settings, tmp_path: Path) -> None:
     out_dir = tmp_path / "laporan"
     args = argparse.Namespace(since="2026-10-01", until="2026-10-31", out=str(out_dir))
@@ -116,3 +119,33 @@ def test_default_period_is_last_month() -> None:
 def test_bad_dates_are_refused(settings: Settings, tmp_path: Path) -> None:
     assert report.run(argparse.Namespace(since="kemarin", until=None, out=str(tmp_path)), settings, io.StringIO()) == 2
     assert report.run(argparse.Namespace(since="2026-10-10", until="2026-10-01", out=str(tmp_path)), settings, io.StringIO()) == 2
+
+
+def html_page(settings: Settings) -> str:
+    """The HTML of the report for October (without drawing its charts)."""
+    built = build(settings)
+    return report.page(built, report.csv_rows(built))
+
+
+def test_the_page_fits_a_phone_and_starts_with_the_headline_figures(settings: Settings) -> None:
+    page = html_page(settings)
+    assert '<meta name="viewport" content="width=device-width, initial-scale=1">' in page
+    head = page.index("Angka utama")
+    for label in ("Pertanyaan warga", "Dijawab asisten", "Diteruskan ke petugas", "terbuka sekarang",
+                  "Balasan pertama petugas, median", "Pengaduan", "Indeks Kepuasan Masyarakat (SKM)",
+                  "Kebutuhan belum terjawab teratas", "periode sebelumnya, "):
+        assert head < page.index(label) < page.index("Grafik"), label
+    assert "<table" not in page  # every figure is in figures.csv
+
+
+def test_figures_from_fewer_than_five_points_say_so(settings: Settings) -> None:
+    lines = dict(report.headline(build(settings).summary, {}))
+    assert lines["Nilai layanan petugas"] == "n=3 penilaian, terlalu sedikit"  # not "3.3 dari 5"
+    assert lines["Jawaban asisten dinilai membantu"] == "n=4 penilaian, terlalu sedikit"
+    assert lines["Indeks Kepuasan Masyarakat (SKM)"] == "n=1 responden, terlalu sedikit"
+    assert "87.5" not in html_page(settings)
+
+
+def test_charts_and_figures_name_topics_by_title_and_days_by_wib_date(settings: Settings, faq: Faq) -> None:
+    assert ("topik teratas", faq.entries["paspor_biaya"].title, 2) in report.csv_rows(build(settings))
+    assert report.day_label("2026-10-05") == "5 Okt"

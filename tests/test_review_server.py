@@ -1,4 +1,4 @@
-"""The supervisors' review page as a real server process on 127.0.0.1, behind its password."""
+"""The supervisors' review page as a real server process on 127.0.0.1, behind its password, on the demo database."""
 
 from __future__ import annotations
 
@@ -11,10 +11,10 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
-from bot import storage
 from bot.paths import ROOT
 from bot.rasa_runtime.action_server import free_port
 from bot.review import REVIEW_USER
+from tests.screens import fill_demo
 
 pytestmark = pytest.mark.slow
 PASSWORD = "rahasia-uji"
@@ -23,7 +23,7 @@ PASSWORD = "rahasia-uji"
 @pytest.fixture(scope="module")
 def review_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     database = tmp_path_factory.mktemp("review") / "tanya.db"
-    storage.open_database(database).close()
+    fill_demo(database)
     port = free_port()
     environ = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "REVIEW_"))}
     environ.update(REVIEW_PASSWORD=PASSWORD, REVIEW_PORT=str(port), DATABASE_PATH=str(database), PYTHONPATH=str(ROOT))
@@ -60,3 +60,40 @@ def test_a_wrong_password_is_refused(review_url: str) -> None:
 def test_writes_are_refused(review_url: str) -> None:
     response = httpx.post(review_url + "/tanya/tickets", auth=(REVIEW_USER, PASSWORD), data={"id": "1"}, timeout=10)
     assert response.status_code >= 400
+
+
+def page(review_url: str, path: str) -> str:
+    response = httpx.get(review_url + path, auth=(REVIEW_USER, PASSWORD), timeout=10)
+    assert response.status_code == 200
+    return response.text
+
+
+def test_the_front_page_lists_open_tickets_longest_waiting_first_with_transcript_links(review_url: str) -> None:
+    text = page(review_url, "/")
+    links = [text.index(f'<a href="/tiket/{ticket}">#{ticket}</a>') for ticket in (11, 12, 8, 9, 10)]
+    assert links == sorted(links)  # complaints of 9 days and 1 day, chats waiting 5 h and 2.5 h, then one answered
+    assert "/tiket/1\"" not in text  # closed tickets are not on it
+    assert "Paspor hilang di Indonesia" in text  # topic titles, not ids
+    assert "WIB" in text
+    assert "+00:00" not in text
+
+
+def test_a_transcript_shows_the_conversation_in_wib(review_url: str) -> None:
+    text = page(review_url, "/tiket/4")
+    assert "<b>Warga:</b> Paspor saya hilang" in text
+    assert "<b>Petugas:</b> Baik, silakan datang" in text
+    assert text.count('<span class="when">') == text.count(" WIB</span>") >= 2  # every message, in WIB
+
+
+def test_technical_tables_are_kept_out_of_the_way(review_url: str) -> None:
+    tables = {t["name"]: t["hidden"] for t in httpx.get(review_url + "/tanya.json", auth=(REVIEW_USER, PASSWORD),
+                                                         timeout=10).json()["tables"]}
+    assert all(tables[name] for name in ("outbox", "processed_updates", "drafts", "relays", "_sqlite_migrations"))
+    assert not tables["tickets"]
+    assert "Tabel teknis" in page(review_url, "/")
+
+
+def test_table_views_show_times_in_wib(review_url: str) -> None:
+    text = page(review_url, "/tanya/tickets")
+    assert "WIB" in text
+    assert "+00:00" not in text

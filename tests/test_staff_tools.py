@@ -163,18 +163,39 @@ def test_unanswered_are_grouped_by_wording_most_common_first() -> None:
     assert any("[NIK/KK]" in g.texts[0] for g in groups)
 
 
+def unanswered_args(add: str | None = None, topic: str | None = None) -> argparse.Namespace:
+    return argparse.Namespace(faq_command="unanswered", add=add, topic=topic)
+
+
 def test_unanswered_command_lists_and_adds_in_one_step(tmp_path: Path, faq_copy: Path) -> None:
     settings = settings_for(tmp_path)
     db = storage.open_database(settings.database_path)
     fill_unanswered(db)
     out = io.StringIO()
-    args = argparse.Namespace(faq_command="unanswered", add=None, topic=None)
-    assert faq_tools.run(args, settings, out, faq_copy) == 0
-    assert out.getvalue().splitlines()[0] == "1. [3x] paspor saya ditahan travel umroh (tebakan model: paspor_hilang)"
-    args = argparse.Namespace(faq_command="unanswered", add=1, topic="paspor_pengambilan")
-    assert faq_tools.run(args, settings, io.StringIO(), faq_copy) == 0
+    assert faq_tools.run(unanswered_args(), settings, out, faq_copy) == 0
+    key, listed = out.getvalue().splitlines()[0].split(" ", 1)
+    assert listed == "[3x] paspor saya ditahan travel umroh (tebakan model: paspor_hilang)"
+    assert faq_tools.run(unanswered_args(key, "paspor_pengambilan"), settings, io.StringIO(), faq_copy) == 0
     assert "paspor saya ditahan travel umroh" in load_faq(faq_copy).entries["paspor_pengambilan"].examples
     assert len(storage.open_unanswered(db)) == 2
+
+
+def test_group_keys_stay_the_same_after_another_group_is_added() -> None:
+    db = Database(memory=True)
+    fill_unanswered(db)
+    before = {g.texts[0]: g.key for g in group_unanswered(storage.open_unanswered(db), Normalizer.load())}
+    storage.mark_added(db, group_unanswered(storage.open_unanswered(db), Normalizer.load())[1].ids, "kantor_alamat_jam")
+    after = {g.texts[0]: g.key for g in group_unanswered(storage.open_unanswered(db), Normalizer.load())}
+    assert len(after) == 2 and all(before[text] == key for text, key in after.items())
+
+
+def test_an_unknown_group_key_is_refused_without_adding(tmp_path: Path, faq_copy: Path,
+                                                        capsys: pytest.CaptureFixture[str]) -> None:
+    settings = settings_for(tmp_path)
+    fill_unanswered(storage.open_database(settings.database_path))
+    assert faq_tools.run(unanswered_args("1", "paspor_pengambilan"), settings, io.StringIO(), faq_copy) == 2
+    assert "Kelompok '1' tidak ada" in capsys.readouterr().err
+    assert (faq_copy / "paspor.yml").read_text() == (FAQ_DIR / "paspor.yml").read_text()
 
 
 def test_reload_command_validates(tmp_path: Path, faq_copy: Path) -> None:

@@ -2,14 +2,24 @@
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
+import json
+from html import escape
 from pathlib import Path
 
 import pytest
 from sqlite_utils import Database
 
+from actions.faq import today_in_bengkulu
 from bot import report, storage
+from bot.desk import supervisors
+from bot.desk.core import Desk
+from bot.desk.outgoing import Person, Photo, from_json, to_json
 from bot.settings import Settings
+from bot.storage.statistics import NO_END, deadline
+
+SUPERVISOR = 77
 
 FIRST, LAST = dt.date(2026, 10, 1), dt.date(2026, 10, 31)  # Jakarta days
 SINCE, UNTIL = report.period(FIRST, LAST)  # 2026-09-30T17:00:00+00:00, 2026-10-31T17:00:00+00:00
@@ -26,7 +36,8 @@ MOMENTS = {shifted(SINCE, -1): False, SINCE: True, shifted(UNTIL, -1): True, UNT
 
 @pytest.fixture
 def settings(tmp_path: Path) -> Settings:
-    environ = {"DATABASE_PATH": str(tmp_path / "t.db"), "OFFICE_HOURS": "Mon-Fri 08:00-16:00"}
+    environ = {"DATABASE_PATH": str(tmp_path / "t.db"), "OFFICE_HOURS": "Mon-Fri 08:00-16:00",
+               "SUPERVISOR_USER_IDS": str(SUPERVISOR)}
     return Settings.load(tmp_path / "none.env", environ=environ)
 
 
@@ -77,3 +88,87 @@ def test_laporan_and_report_agree_on_every_figure(db: Database, settings: Settin
     # Both tickets in the period opened outside office hours (midnight and 23:59 WIB).
     outside = built.times["balasan pertama, di luar jam layanan"]
     assert laporan["median_first_reply_seconds"] / 60 == pytest.approx(outside["median"], abs=0.01)
+
+
+def ago(**delta: float) -> str:
+    """A stored timestamp some time before now."""
+    return (dt.datetime.now(dt.timezone.utc) - dt.timedelta(**delta)).isoformat(timespec="seconds")
+
+
+@pytest.fixture
+def fresh(tmp_path: Path) -> Database:
+    database = storage.open_database(tmp_path / "fresh.db")  # usable from the Store's thread too
+    storage.touch_user(database, 1, "Budi")
+    return database
+
+
+def chat(db: Database, opened: str, first_reply: str | None = None, kind: str = "chat") -> None:
+    db.table("tickets").insert({"user_id": 1, "status": "open", "reason": "user", "kind": kind, "created_at": opened,
+                                "first_reply_at": first_reply})
+
+
+def test_a_ticket_still_waiting_counts_in_first_reply_time_with_its_wait_so_far(fresh: Database) -> None:
+    chat(fresh, ago(hours=3, minutes=10), first_reply=ago(hours=3))
+    chat(fresh, ago(hours=2))
+    figures = storage.summary(fresh, ago(hours=4))
+    assert (figures["first_reply_n"], figures["still_waiting"], figures["open_now"]) == (2, 1, 2)
+    assert figures["median_first_reply_seconds"] == pytest.approx((600 + 7200) / 2, abs=5)
+    assert figures["oldest_wait_seconds"] == pytest.approx(7200, abs=5)
+
+
+def test_greetings_are_not_unanswered(fresh: Database) -> None:
+    for outcome in ("smalltalk", "smalltalk", "clarify"):
+        storage.log_message(fresh, 1, "out", "x", outcome=outcome)
+    storage.record_unanswered(fresh, 1, "halo kak", "clarify", [("greet", 0.4)])
+    storage.record_unanswered(fresh, 1, "paspor sy ketinggalan di bus", "fallback", [("paspor_hilang", 0.3)])
+    figures = storage.summary(fresh, ago(hours=1))
+    assert figures["unanswered"] == 1
+    assert report.labelled(storage.report_figures(fresh, ago(hours=1), NO_END).outcomes) == {
+        "sapaan dan obrolan": 2, "belum terjawab": 1}
+    assert report.unanswered_needs(figures, {"paspor_hilang": "Paspor hilang"}) == "Paspor hilang (1)"
+
+
+def test_complaints_unanswered_past_their_working_days_are_overdue(fresh: Database) -> None:
+    chat(fresh, ago(days=20), kind="complaint")
+    chat(fresh, ago(days=20), first_reply=ago(days=19), kind="complaint")
+    chat(fresh, ago(minutes=5), kind="complaint")
+    figures = storage.summary(fresh, ago(days=30), response_days=5)
+    assert (figures["complaints_open"], figures["complaints_overdue"]) == (3, 1)
+    assert figures["open_now"] == 0  # complaints are not chats waiting for an officer
+
+
+def test_a_deadline_in_working_days_skips_the_weekend() -> None:
+    friday = dt.datetime(2026, 10, 9, 3, tzinfo=dt.timezone.utc)  # 10:00 WIB
+    assert deadline(friday, 5, range(5)) == dt.date(2026, 10, 16)
+    assert deadline(friday, 1, range(5)) == dt.date(2026, 10, 12)
+
+
+def test_counts_are_compared_with_the_period_before(fresh: Database) -> None:
+    for moment in (ago(days=10), ago(days=9), ago(days=2), ago(days=1), ago(hours=1)):
+        storage.log_message(fresh, 1, "in", "x")
+        fresh.execute("UPDATE messages SET created_at = ? WHERE id = (SELECT MAX(id) FROM messages)", [moment])
+    figures = storage.summary(fresh, ago(days=7))
+    assert (figures["questions"], figures["previous"]["questions"]) == (3, 2)
+    assert ("Pertanyaan warga", "3 (2 periode sebelumnya, +1)") in report.headline(figures, {})
+
+
+async def test_laporan_shows_the_report_headline_and_captioned_charts(fresh: Database, settings: Settings) -> None:
+    chat(fresh, ago(hours=2))
+    for helpful in (1, 1, 0, 1, 1, 1):
+        fresh.table("ratings").insert({"user_id": 1, "faq_id": "paspor_biaya", "helpful": helpful, "created_at": ago(hours=1)})
+    storage.record_unanswered(fresh, 1, "paspor sy ketinggalan", "fallback", [("paspor_hilang", 0.3)])
+    desk = Desk(None, storage.Store(fresh), settings)  # type: ignore[arg-type]  # /laporan never asks the assistant
+    [message] = await supervisors.weekly_report(desk, Person(SUPERVISOR, "Pengawas"), SUPERVISOR)
+    built = report.build(fresh, today_in_bengkulu() - dt.timedelta(days=6), today_in_bengkulu(), settings)
+    lines = report.headline(built.summary, built.titles)
+    assert ("Jawaban asisten dinilai membantu", "83% (n=6 penilaian)") in lines
+    for label, value in lines:
+        assert f"{escape(label)}: <b>{escape(value)}</b>" in message.text
+    assert [photo.caption for photo in message.photos] == [report.CHARTS[name] for name in supervisors.CHARTS]
+    assert from_json(to_json(message)).photos == message.photos  # captions survive the outbox
+
+
+def test_charts_queued_before_they_had_captions_still_send() -> None:
+    stored = {"chat_id": SUPERVISOR, "text": "x", "reply_to": None, "buttons": [], "record": None,
+              "photos": [base64.b64encode(b"\x89PNG").decode()]}
+    assert from_json(json.dumps(stored)).photos == (Photo(b"\x89PNG", ""),)

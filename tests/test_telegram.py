@@ -23,7 +23,7 @@ from bot.desk.callbacks import Erase, Survey, SurveyScore
 from bot.rasa_runtime.action_server import free_port
 from bot.settings import Settings
 from bot.storage import Store, open_database
-from bot.telegram import WEBHOOK_PATH, build_application, receive_updates
+from bot.telegram import SEND_TIMEOUT, WEBHOOK_PATH, build_application, receive_updates, start, stop
 from tests.fake_telegram import FakeTelegram
 
 STAFF_CHAT = -1001234
@@ -49,18 +49,10 @@ class RunningBot:
         self.application = build_application(settings, assistant, self.store)
 
     async def start(self) -> None:
-        await self.application.initialize()
-        if self.application.post_init:
-            await self.application.post_init(self.application)
-        await self.application.start()
-        assert self.application.updater
-        await self.application.updater.start_polling(poll_interval=0.0, timeout=1)
+        await start(self.application, self.settings)
 
     async def stop(self) -> None:
-        assert self.application.updater
-        await self.application.updater.stop()
-        await self.application.stop()
-        await self.application.shutdown()
+        await stop(self.application)
         self.store.close()
 
 
@@ -101,7 +93,7 @@ async def test_start_greets_with_privacy_notice_categories_and_menu(running: Run
     assert buttons(call) == ["cat:paspor", "cat:visa", "cat:izin_tinggal", "cat:layanan"]
     commands = fake.sent(method="setMyCommands")[0].params["commands"]
     assert [c["command"] for c in commands] == [
-        "start", "topik", "bantuan", "petugas", "bahasa", "pengaduan", "datasaya", "hapusdata",
+        "start", "topik", "bantuan", "petugas", "bahasa", "pengaduan", "batal", "menu", "lokasi", "datasaya", "hapusdata",
     ]
 
 
@@ -111,7 +103,7 @@ async def test_question_gets_answer_with_link_and_rating_buttons(running: Runnin
     assert call.params["parse_mode"] == "HTML"
     assert "https://www.imigrasi.go.id/" in call.params["text"]
     assert buttons(call)[0] == "more:paspor_biaya:id"
-    assert buttons(call)[-3:] == ["rate:paspor_biaya:1", "rate:paspor_biaya:0", "officer"]
+    assert buttons(call)[-4:] == ["rate:paspor_biaya:1", "rate:paspor_biaya:0", "officer", "menu:0"]
 
 
 async def test_details_button_sends_the_rest_of_the_answer(running: RunningBot, fake: FakeTelegram) -> None:
@@ -159,8 +151,8 @@ async def test_not_helpful_rating_is_recorded_and_offers_officer(running: Runnin
     fake.user_message(RESIDENT, "alamat kantor imigrasi bengkulu dimana")
     answer = await fake.wait_for_text(RESIDENT, "Jl. Pembangunan")
     fake.press(RESIDENT, RESIDENT, answer.result, "rate:kantor_alamat_jam:0")
-    offer = await fake.wait_for_text(RESIDENT, "belum membantu")
-    assert buttons(offer) == ["officer"]
+    offer = await fake.wait_for_edit(RESIDENT, "belum membantu")
+    assert "officer" in buttons(offer) and not [b for b in buttons(offer) if b.startswith("rate:")]
     rows = list(running.store.db.table("ratings").rows)
     assert [(r["faq_id"], r["helpful"]) for r in rows] == [("kantor_alamat_jam", 0)]
 
@@ -179,7 +171,7 @@ async def test_escalation_relay_close_and_rating(running: RunningBot, fake: Fake
     assert "Tiket #1" in card.params["text"]
     assert "Budi" in card.params["text"]
     assert "brp biaya paspor" in card.params["text"]
-    assert "paspor_biaya" in card.params["text"]
+    assert "Biaya paspor" in card.params["text"]
     assert buttons(card) == ["take:1", "close:1"]
     card_id = card.result["message_id"]
 
@@ -201,11 +193,11 @@ async def test_escalation_relay_close_and_rating(running: RunningBot, fake: Fake
     assert "hanya petugas" in refused.params["text"]
     assert storage.get_ticket(running.store.db, 1)["status"] == "taken"
 
-    fake.press(STAFF, STAFF_CHAT, card.result, "close:1", name="Petugas Sari")
+    fake.press(STAFF, STAFF_CHAT, card.result, "close-confirm:1:1", name="Petugas Sari")
     closing = await fake.wait_for_text(RESIDENT, "telah selesai")
     assert buttons(closing) == [f"rt:1:{n}" for n in range(1, 6)]
     fake.press(RESIDENT, RESIDENT, closing.result, "rt:1:5")
-    await fake.wait_for_text(RESIDENT, "(5/5)")
+    await fake.wait_for_edit(RESIDENT, "(5/5)")
 
     ticket = storage.get_ticket(running.store.db, 1)
     assert (ticket["status"], ticket["rating"], ticket["taken_by"], ticket["closed_by"]) == ("closed", 5, STAFF, STAFF)
@@ -283,8 +275,8 @@ async def test_supervisor_report_and_refusal(running: RunningBot, fake: FakeTele
     await fake.wait_for_text(RESIDENT, "Rp650.000")
     fake.user_message(SUPERVISOR, "/laporan")
     report = await fake.wait_for_text(SUPERVISOR, "Laporan 7 hari")
-    assert "Pertanyaan: 1" in report.params["text"]
-    assert "Dijawab asisten: 1" in report.params["text"]
+    assert "Pertanyaan warga: <b>1 (" in report.params["text"]
+    assert "Dijawab asisten: <b>1 (" in report.params["text"]
     fake.user_message(OUTSIDER, "/laporan")
     await fake.wait_for_text(OUTSIDER, "hanya untuk pengawas")
 
@@ -296,7 +288,7 @@ def filled_database(path: Path) -> Database:
         storage.log_message(db, user, "in", f"pertanyaan {user}")
     for user in (1, 2, 3):
         storage.create_ticket(db, user, "user", "paspor_biaya")
-    storage.record_staff_reply(db, storage.get_ticket(db, 1), STAFF, "Sari", "jawaban")
+    storage.record_staff_reply(db, 1, STAFF, "Sari", "jawaban")
     storage.close_ticket(db, 1, STAFF)
     storage.rate_ticket(db, 1, 1, 2)
     storage.take_ticket(db, 2, OTHER_STAFF, "Andi")
@@ -338,11 +330,11 @@ async def test_review_page_needs_password_and_serves_ready_made_queries(tmp_path
         assert (await client.get("/tanya/open_by_wait.json")).status_code == 401
         auth = {"Authorization": "Basic " + base64.b64encode(b"pengawas:rahasia-uji").decode()}
         rows = (await client.get("/tanya/open_by_wait.json?_shape=objects", headers=auth)).json()["rows"]
-        assert sorted(r["id"] for r in rows) == [2, 3]
+        assert sorted(r["tiket"] for r in rows) == [2, 3]
         closed = (await client.get("/tanya/closed_this_week.json?_shape=objects", headers=auth)).json()["rows"]
-        assert [(r["id"], r["rating"]) for r in closed] == [(1, 2)]
+        assert [(r["tiket"], r["nilai"]) for r in closed] == [(1, 2)]
         low = (await client.get("/tanya/low_ratings.json?_shape=objects", headers=auth)).json()["rows"]
-        assert sorted((r["jenis"], r["ref"]) for r in low) == [("jawaban", 1), ("tiket", 1)]
+        assert sorted((r["jenis"], r["nomor"]) for r in low) == [("jawaban", 1), ("tiket", 1)]
         write = await client.post("/tanya/-/query", headers=auth, data={"sql": "DELETE FROM tickets"})
         assert write.status_code != 200 or storage.list_tickets(Database(tmp_path / "tanya.db"))
 
@@ -393,7 +385,7 @@ async def test_misconduct_complaint_goes_only_to_supervisors(running: RunningBot
 
 async def test_survey_after_closing_feeds_the_skm_index(running: RunningBot, fake: FakeTelegram) -> None:
     card = await escalate(fake)
-    fake.press(STAFF, STAFF_CHAT, card.result, "close:1", name="Sari")
+    fake.press(STAFF, STAFF_CHAT, card.result, "close-confirm:1:1", name="Sari")
     closing = await fake.wait_for_text(RESIDENT, "telah selesai")
     fake.press(RESIDENT, RESIDENT, closing.result, "rt:1:4")
     offer = await fake.wait_for_text(RESIDENT, "Survei Kepuasan")
@@ -401,10 +393,10 @@ async def test_survey_after_closing_feeds_the_skm_index(running: RunningBot, fak
     fake.press(RESIDENT, RESIDENT, offer.result, Survey(1, True).data)
     for number in range(9):
         mark = len(fake.calls)
-        question = await fake.wait_for_text(RESIDENT, f"({number + 1}/9)", start=max(0, mark - 3))
+        question = await fake.wait_for_edit(RESIDENT, f"({number + 1}/9)", start=max(0, mark - 3))
         score = 0 if number == 8 else 4 - number % 2
         fake.press(RESIDENT, RESIDENT, question.result, SurveyScore(1, number, score).data)
-    await fake.wait_for_text(RESIDENT, "Terima kasih telah mengisi survei")
+    await fake.wait_for_edit(RESIDENT, "Terima kasih telah mengisi survei")
     scores = {r["element"]: r["score"] for r in running.store.db.table("skm").rows}
     assert len(scores) == 8
     assert "sarana" not in scores
@@ -419,6 +411,7 @@ async def test_supervisor_report_includes_charts(running: RunningBot, fake: Fake
     await fake.wait_for(lambda c: len(fake.sent(SUPERVISOR, "sendPhoto")) >= 3)
     photos = fake.sent(SUPERVISOR, "sendPhoto")
     assert all(p.params["photo_bytes"].startswith(b"\x89PNG") for p in photos)
+    assert next(p.params["caption"] for p in photos) == "Pertanyaan warga per hari (tanggal WIB)"
 
 
 async def test_rate_limit_answers_politely_and_records_everything(
@@ -464,15 +457,30 @@ async def test_malformed_update_is_logged_and_the_bot_continues(running: Running
 async def test_database_failure_is_reported_to_the_user(
     running: RunningBot, fake: FakeTelegram, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    def locked(*args: object, **kwargs: object) -> None:
-        raise sqlite3.OperationalError("database is locked")
+    def broken(*args: object, **kwargs: object) -> None:
+        raise sqlite3.OperationalError("disk I/O error")
 
-    monkeypatch.setattr(storage, "log_message", locked)
+    monkeypatch.setattr(storage, "log_message", broken)
     fake.user_message(RESIDENT, "brp biaya paspor")
     await fake.wait_for_text(RESIDENT, "terjadi gangguan")
     monkeypatch.undo()
     fake.user_message(RESIDENT, "brp biaya paspor")
     await fake.wait_for_text(RESIDENT, "Rp650.000")
+
+
+async def test_an_update_that_met_a_busy_database_is_answered_when_it_is_free(
+    running: RunningBot, fake: FakeTelegram, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    log_message = storage.log_message
+
+    def locked_once(*args: Any, **kwargs: Any) -> Any:
+        monkeypatch.setattr(storage, "log_message", log_message)
+        raise sqlite3.OperationalError("database is locked")
+
+    monkeypatch.setattr(storage, "log_message", locked_once)
+    fake.user_message(RESIDENT, "brp biaya paspor")
+    await fake.wait_for_text(RESIDENT, "Rp650.000")
+    assert not [c for c in fake.sent(chat_id=RESIDENT) if "terjadi gangguan" in c.params["text"]]
 
 
 async def test_residents_see_and_erase_their_data(running: RunningBot, fake: FakeTelegram) -> None:
@@ -565,10 +573,10 @@ async def test_an_answer_is_rated_once_however_often_its_button_is_pressed(runni
     answer = await fake.wait_for_text(RESIDENT, "Rp650.000")
     for _ in range(5):
         fake.press(RESIDENT, RESIDENT, answer.result, "rate:paspor_biaya:1")
-    await fake.wait_for_text(RESIDENT, "Terima kasih atas penilaian")
+    await fake.wait_for_edit(RESIDENT, "Terima kasih atas penilaian")
     await asyncio.sleep(1.0)
     assert running.store.db.table("ratings").count == 1
-    assert len([c for c in fake.sent(RESIDENT) if "Terima kasih atas penilaian" in c.params["text"]]) == 1
+    assert len([c for c in fake.sent(RESIDENT, "editMessageText") if "Terima kasih atas penilaian" in c.params["text"]]) == 1
 
 
 async def test_notes_and_replies_between_staff_stay_in_the_staff_group(running: RunningBot, fake: FakeTelegram) -> None:
@@ -589,3 +597,16 @@ async def test_a_muted_member_who_left_the_group_is_not_staff(running: RunningBo
     refused = await fake.wait_for(lambda c: c.method == "answerCallbackQuery", start=mark)
     assert "hanya petugas" in refused.params.get("text", "")
     assert storage.get_ticket(running.store.db, 1)["status"] == "open"
+
+
+@pytest.mark.slow
+async def test_a_card_telegram_confirms_too_late_is_not_sent_again_and_replies_to_it_arrive(
+    running: RunningBot, fake: FakeTelegram
+) -> None:
+    fake.slow = (lambda c: c.method == "sendMessage" and c.params["chat_id"] == STAFF_CHAT, SEND_TIMEOUT + 2)
+    fake.user_message(RESIDENT, "/petugas")
+    card = await fake.wait_for(lambda c: c.method == "sendMessage" and c.params["chat_id"] == STAFF_CHAT)
+    await asyncio.sleep(SEND_TIMEOUT + 3)
+    fake.group_reply(STAFF_CHAT, STAFF, card.result["message_id"], "Halo, dengan petugas Sari")
+    await fake.wait_for_text(RESIDENT, "dengan petugas Sari")
+    assert len([c for c in fake.sent(STAFF_CHAT) if "Tiket #" in c.params["text"]]) == 1

@@ -72,6 +72,23 @@ class Category(Callback):
 
 
 @dataclasses.dataclass(frozen=True)
+class Menu(Callback):
+    """The main menu: as a new message, or in place of the topic list it is pressed under (a way back)."""
+
+    replace: bool
+    PREFIX: ClassVar[str] = "menu"
+    PATTERN: ClassVar[re.Pattern[str]] = re.compile("menu:([01])")
+
+
+@dataclasses.dataclass(frozen=True)
+class Location(Callback):
+    """The office's address and map."""
+
+    PREFIX: ClassVar[str] = "loc"
+    PATTERN: ClassVar[re.Pattern[str]] = re.compile("loc")
+
+
+@dataclasses.dataclass(frozen=True)
 class Officer(Callback):
     """A resident asks for a human."""
 
@@ -162,6 +179,16 @@ class Close(Callback):
 
 
 @dataclasses.dataclass(frozen=True)
+class CloseConfirm(Callback):
+    """The answer to "close this ticket?" on its card."""
+
+    ticket: int
+    confirmed: bool
+    PREFIX: ClassVar[str] = "close-confirm"
+    PATTERN: ClassVar[re.Pattern[str]] = re.compile(f"close-confirm:{NUMBER}:([01])")
+
+
+@dataclasses.dataclass(frozen=True)
 class Survey(Callback):
     """The offer of the SKM survey after a closed ticket, accepted or declined."""
 
@@ -184,8 +211,8 @@ class SurveyScore(Callback):
 
 #: Buttons residents press in their private chat.
 RESIDENT_KINDS: tuple[type[Callback], ...] = (
-    Ask, Details, Category, Officer, Language, RateAnswer, RateTicket, Erase, Complaint, ComplaintKind, Misconduct,
-    Survey, SurveyScore,
+    Ask, Details, Category, Menu, Location, Officer, Language, RateAnswer, RateTicket, Erase, Complaint, ComplaintKind,
+    Misconduct, Survey, SurveyScore,
 )
 #: Buttons on staff cards.
 STAFF_KINDS: tuple[type[Callback], ...] = (Take, Close)

@@ -11,7 +11,7 @@ from bot.desk.core import Desk
 from bot.desk.markup import escape
 from bot.desk.outgoing import Outgoing, Person, Record, Track
 from bot.office_hours import jakarta
-from bot.privacy import mask
+from bot.privacy import PHONE_PLACEHOLDER, mask, phone_number
 
 MAX_FIELD_CHARS = 1500
 #: A draft left alone this long is abandoned: the next message is a question again, not the complaint's answer.
@@ -25,6 +25,16 @@ async def begin(desk: Desk, person: Person, language: str) -> list[Outgoing]:
     """Start a complaint: ask for the SP4N-LAPOR! category."""
     await desk.store(storage.save_draft, person.id, {"step": "category", "started": time.time()})
     return [Outgoing(person.id, texts.text(language, "complaint_start"), keyboards.complaint_kinds(language))]
+
+
+async def from_text(desk: Desk, person: Person, language: str, text: str) -> list[Outgoing]:
+    """Start a complaint about an officer, a broker or an illegal fee from the resident's own words: it goes to
+    supervisors only, and the flow asks when and where it happened."""
+    draft = {"step": "when", "started": time.time(), "category": "pengaduan", "what": text.strip()[:MAX_FIELD_CHARS],
+             "misconduct": True}
+    await desk.store(storage.save_draft, person.id, draft)
+    intro = texts.text(language, "complaint_from_text")
+    return [Outgoing(person.id, f"{intro}\n\n{texts.text(language, 'complaint_when')}")]
 
 
 async def draft_of(desk: Desk, person: Person) -> dict[str, Any] | None:
@@ -54,7 +64,11 @@ async def answer(desk: Desk, person: Person, language: str, draft: dict[str, Any
     names = [name for name, _ in STEPS]
     following = names[names.index(draft["step"]) + 1] if draft["step"] != names[-1] else "misconduct"
     updated = {**draft, draft["step"]: text.strip()[:MAX_FIELD_CHARS], "step": following}
+    if draft["step"] == "contact":
+        remember_call_back(desk, person, text)
     await desk.store(storage.save_draft, person.id, updated)
+    if following == "misconduct" and draft.get("misconduct"):  # known from the resident's words: file it now
+        return await file(desk, person, language, True)
     buttons = keyboards.yes_no(language) if following == "misconduct" else ()
     return [Outgoing(person.id, texts.text(language, steps[draft["step"]]), buttons)]
 
@@ -68,12 +82,13 @@ async def file(desk: Desk, person: Person, language: str, misconduct: bool) -> l
     data = {key: draft.get(key, "") for key in ("category", "what", "when", "where")}
     data.update(misconduct=misconduct, contact="" if contact in ("-", "") else contact)
     ticket = await desk.store(storage.create_complaint, person.id, data)
+    call_back = desk.call_backs.pop(person.id, "")
     await desk.store(storage.drop_draft, person.id)
     card = texts.text(
         "id", "complaint_card", ticket=str(ticket["id"]), category=texts.text("id", f"complaint_{data['category']}"),
         restricted=texts.text("id", "complaint_restricted") if misconduct else "", name=escape(person.name),
         created=jakarta(ticket["created_at"]), what=escape(mask(data["what"])), when=escape(mask(data["when"])),
-        where=escape(mask(data["where"])), contact=escape(mask(data["contact"]) or "-"),
+        where=escape(mask(data["where"])), contact=escape(shown_contact(data["contact"], call_back, misconduct)),
     )
     settings = desk.settings
     recipients = sorted(settings.supervisor_user_ids) if misconduct else [settings.staff_chat_id]
@@ -83,7 +98,22 @@ async def file(desk: Desk, person: Person, language: str, misconduct: bool) -> l
     return [*cards, Outgoing(person.id, done)]
 
 
+def remember_call_back(desk: Desk, person: Person, contact: str) -> None:
+    """Keep the phone number of a contact answer in memory until the complaint is filed (or forget an old one)."""
+    if phone := phone_number(contact):
+        desk.call_backs[person.id] = phone
+    else:
+        desk.call_backs.pop(person.id, None)
+
+
+def shown_contact(contact: str, call_back: str, misconduct: bool) -> str:
+    """The contact on the card, masked; on the supervisors' card the call-back number shows, so they can call."""
+    shown = mask(contact) or "-"
+    return shown.replace(PHONE_PLACEHOLDER, call_back, 1) if misconduct and call_back else shown
+
+
 async def cancel(desk: Desk, person: Person, language: str) -> list[Outgoing]:
     """Abandon the complaint in progress."""
+    desk.call_backs.pop(person.id, None)
     await desk.store(storage.drop_draft, person.id)
     return [Outgoing(person.id, texts.text(language, "complaint_cancelled"))]

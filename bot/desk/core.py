@@ -33,6 +33,9 @@ class Desk:
     in_staff_group: Callable[[int], Awaitable[bool]] = nobody_is_staff
     faq: LiveFaq = field(default_factory=LiveFaq)
     limiter: RateLimiter = field(init=False)
+    #: Phone numbers given for a call back in complaints being written, by user id: in memory only, for the
+    #: supervisors' card (the stored draft and complaint keep them masked; a restart forgets them).
+    call_backs: dict[int, str] = field(default_factory=dict, init=False)
 
     def __post_init__(self) -> None:
         self.limiter = RateLimiter(self.settings.rate_limit_per_minute)

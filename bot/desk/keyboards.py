@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from actions.faq import Faq, load_catalogue
 from bot import skm, texts
 from bot.desk import callbacks as cb
-from bot.desk.outgoing import Button, Keyboard
+from bot.desk.outgoing import Button, Keyboard, Link
 
 if TYPE_CHECKING:
     from bot.assistant import Reply
@@ -16,10 +16,14 @@ CATALOGUE = load_catalogue()
 #: Answers under which residents are offered the complaint flow.
 COMPLAINT_TOPICS = frozenset({"layanan_pengaduan", "calo_pungli"})
 COMPLAINT_CATEGORIES = ("pengaduan", "informasi", "aspirasi")
+#: The answer under which residents are offered the office's location.
+ADDRESS_TOPIC = "kantor_alamat_jam"
+OFFICIAL_SITE = "https://www.imigrasi.go.id/"
 
 
 def reply_buttons(reply: Reply, details: bool = False) -> Keyboard:
-    """Under a reply: choices to pick, or details, related topic, rating and officer buttons under an answer."""
+    """Under a reply: choices to pick, or details, related topic, rating and officer buttons under an answer; the
+    menu last."""
     language, answered = reply.language, reply.outcome == "answer" and reply.faq_id is not None
     rows: list[tuple[Button, ...]] = [(Button(title, cb.Ask(payload.lstrip("/"))),) for title, payload in reply.buttons]
     if details and answered and reply.faq_id:
@@ -31,9 +35,22 @@ def reply_buttons(reply: Reply, details: bool = False) -> Keyboard:
         ))
     if reply.faq_id in COMPLAINT_TOPICS:
         rows.append((Button(texts.text(language, "complaint_button"), cb.Complaint()),))
+    if reply.faq_id == ADDRESS_TOPIC:
+        rows.append((Button(texts.text(language, "location_button"), cb.Location()),))
     if reply.outcome in ("answer", "clarify", "fallback"):
         rows.append(officer(language))
-    return tuple(rows)
+    return (*rows, menu(language))
+
+
+def menu(language: str) -> tuple[Button, ...]:
+    """The row that ends every answer: back to the topics and the rest of the menu."""
+    return (Button(texts.text(language, "menu_button"), cb.Menu(False)),)
+
+
+def without(keyboard: Keyboard, kind: type[cb.Callback]) -> Keyboard:
+    """The keyboard with the buttons of one kind taken out (a choice already made), and rows left empty dropped."""
+    rows = (tuple(b for b in row if not isinstance(b.callback, kind)) for row in keyboard)
+    return tuple(row for row in rows if row)
 
 
 def officer(language: str) -> tuple[Button, ...]:
@@ -46,13 +63,24 @@ def categories() -> Keyboard:
     return tuple((Button(title, cb.Category(key)),) for key, title in CATALOGUE.categories.items())
 
 
-def topics(faq: Faq, category: str) -> Keyboard:
-    """One button per topic of a category, titled as in the FAQ."""
-    return tuple(
+def main_menu(language: str) -> Keyboard:
+    """The categories, the office's location and the officer."""
+    return (*categories(), (Button(texts.text(language, "location_button"), cb.Location()),), officer(language))
+
+
+def topics(faq: Faq, category: str, language: str) -> Keyboard:
+    """One button per topic of a category, titled as in the FAQ, and the way back to the menu."""
+    listed = tuple(
         (Button(faq.entries[t.id].title, cb.Ask(t.id)),)
         for t in CATALOGUE.topics.values()
         if t.category == category and t.id in faq.entries
     )
+    return (*listed, (Button(texts.text(language, "back_button"), cb.Menu(True)),))
+
+
+def official_site(language: str) -> tuple[Link, ...]:
+    """The official site as a button (links go to government domains only: no map service)."""
+    return (Link(texts.text(language, "site_button"), OFFICIAL_SITE),)
 
 
 def languages() -> Keyboard:

@@ -32,6 +32,31 @@ class Button:
 Keyboard = tuple[tuple[Button, ...], ...]
 
 
+@dataclass(frozen=True)
+class Photo:
+    """A PNG picture with the caption shown under it."""
+
+    png: bytes = field(repr=False)
+    caption: str = ""
+
+
+@dataclass(frozen=True)
+class Link:
+    """A button that opens a web address (an official site, a map) instead of asking the desk."""
+
+    label: str
+    url: str
+
+
+@dataclass(frozen=True)
+class Under:
+    """The message a button was pressed under, as the channel shows it now: id, text (desk markup), buttons."""
+
+    message_id: int
+    text: str = ""
+    buttons: Keyboard = ()
+
+
 class Track(Enum):
     """What a delivered message is, for the records kept about a ticket."""
 
@@ -62,19 +87,14 @@ class Outgoing:
     #: The message this one answers, in the same chat.
     reply_to: int | None = None
     record: Record | None = None
-    #: A PNG picture sent after the text (supervisors' charts).
-    photos: tuple[bytes, ...] = field(default=(), repr=False)
-
-
-@dataclass(frozen=True)
-class Pressed:
-    """The outcome of a staff button: a short notice to the presser, a note on the card, messages to send."""
-
-    notice: str = ""
-    alert: bool = False
-    card_note: str = ""
-    keep_buttons: bool = True
-    outgoing: tuple[Outgoing, ...] = ()
+    #: Pictures sent after the text (supervisors' charts).
+    photos: tuple[Photo, ...] = ()
+    #: The message in this chat that this one replaces in place (a one-shot choice settled, a survey's next step).
+    edit: int | None = None
+    #: Web-address buttons, above the other buttons.
+    links: tuple[Link, ...] = ()
+    #: A short notice on the button just pressed (Telegram shows it briefly), not a message in the chat.
+    notice: bool = False
 
 
 def to_json(outgoing: Outgoing) -> str:
@@ -85,7 +105,8 @@ def to_json(outgoing: Outgoing) -> str:
         "chat_id": outgoing.chat_id, "text": mask(outgoing.text), "reply_to": outgoing.reply_to,
         "buttons": [[[b.label, b.callback.data] for b in row] for row in outgoing.buttons],
         "record": stored_record,
-        "photos": [base64.b64encode(p).decode() for p in outgoing.photos],
+        "photos": [[base64.b64encode(p.png).decode(), p.caption] for p in outgoing.photos],
+        "edit": outgoing.edit, "links": [[link.label, link.url] for link in outgoing.links],
     }, ensure_ascii=False)
 
 
@@ -103,4 +124,11 @@ def from_json(text: str) -> Outgoing:
         record = Record(Track(record["track"]), record["ticket_id"], Person(**staff) if staff else None,
                         record["text"], tuple(record["source"]) if record["source"] else None)
     return Outgoing(data["chat_id"], data["text"], tuple(r for r in rows if r), data["reply_to"], record,
-                    tuple(base64.b64decode(p) for p in data["photos"]))
+                    tuple(stored_photo(p) for p in data["photos"]), data.get("edit"),  # absent in older rows
+                    tuple(Link(label, url) for label, url in data.get("links", [])))
+
+
+def stored_photo(value: str | list[str]) -> Photo:
+    """A stored picture: [PNG in base64, caption], or the bare base64 of rows stored before pictures had captions."""
+    png, caption = (value, "") if isinstance(value, str) else value
+    return Photo(base64.b64decode(png), caption)

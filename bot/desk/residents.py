@@ -1,37 +1,34 @@
-"""What residents get: answers, commands, buttons, and the urgent route; relays while a ticket is open."""
+"""What residents get: answers, commands, buttons, and the urgent route; relays (and clear answers) while a ticket
+is open."""
 
 from __future__ import annotations
 
-import re
+import dataclasses
 from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING, Any
 
 from actions.faq import today_in_bengkulu
 from bot import storage, texts
 from bot.desk import callbacks as cb
-from bot.desk import complaints, keyboards, tickets
+from bot.desk import complaints, keyboards, tickets, triage
 from bot.desk.core import Desk
 from bot.desk.markup import escape, to_html
-from bot.desk.outgoing import Outgoing, Person
+from bot.desk.outgoing import Outgoing, Person, Under
 from bot.ratelimit import Verdict
 
-#: Topics whose answer always comes with the safe route and the offer of an officer.
-URGENT_TOPICS = frozenset({"paspor_hilang_luar_negeri", "overstay_denda", "paspor_pmi"})
-#: Words that signal detention, trafficking or non-procedural migrant work, whatever the topic.
-URGENT_WORDS = re.compile(
-    r"\b(ditahan|ditangkap|disekap|dipenjara|detained|arrested|trafficking|perdagangan orang|tppo|"
-    r"dijual|disiksa|non[- ]?prosedural|ilegal ke luar negeri|paspor (saya )?ditahan)\b",
-    re.IGNORECASE,
-)
+if TYPE_CHECKING:
+    from bot.assistant import Reply
+
+#: The office as residents find it (address: /work/shared/reference/facts.md, kantor_alamat_jam). Its coordinates
+#: are not in facts.md, so no map pin (sendVenue) is sent, and no map service is linked (government domains only):
+#: the address is written out to copy into a map app.
+OFFICE = "Kantor Imigrasi Kelas I TPI Bengkulu"
+OFFICE_ADDRESS = "Jl. Pembangunan No. 23, Padang Harapan, Kec. Gading Cempaka, Kota Bengkulu 38225"
 
 
 def sender_id(person: Person) -> str:
     """The Rasa conversation id of a person."""
     return f"tg-{person.id}"
-
-
-def is_urgent(faq_id: str | None, message: str) -> bool:
-    """Whether the message needs the safe route and an officer at once."""
-    return faq_id in URGENT_TOPICS or bool(URGENT_WORDS.search(message))
 
 
 async def admitted(desk: Desk, person: Person, language: str, text: str) -> list[Outgoing] | None:
@@ -49,32 +46,56 @@ async def message(desk: Desk, person: Person, text: str) -> list[Outgoing]:
     row = await desk.visit(person)
     ticket = await desk.store(storage.active_ticket, person.id)
     if ticket and ticket.get("card_message_id"):  # never dropped: sending to the group is paced, not refused
-        return await tickets.relay_to_staff(desk, ticket, person, text)
+        return await while_waiting(desk, person, row["language"] or None, ticket, text)
     language = row["language"] or "id"
     if (refused := await admitted(desk, person, language, text)) is not None:
         return refused
     if draft := await complaints.draft_of(desk, person):
         return await complaints.answer(desk, person, language, draft, text)
+    if triage.is_complaint(text):
+        return await complaints.from_text(desk, person, language, text)
     return await ask(desk, person, row["language"] or None, text)
+
+
+async def while_waiting(
+    desk: Desk, person: Person, language: str | None, ticket: dict[str, Any], text: str
+) -> list[Outgoing]:
+    """Relay a message to the ticket's officer, and answer it too when the assistant is sure of a FAQ answer (not
+    for relays beyond the rate limit: the assistant is not asked for those)."""
+    relayed = await tickets.relay_to_staff(desk, ticket, person, text)
+    if desk.limiter.check(person.id) is not Verdict.ALLOW:
+        return relayed
+    reply = await desk.assistant.handle(text, sender_id(person), language=language)
+    if reply.outcome != "answer" or reply.faq_id is None:
+        return relayed
+    note = texts.text(reply.language, "also_relayed", ticket=str(ticket["id"]))
+    return [*relayed, await answer(desk, person, reply, note)]
+
+
+async def answer(desk: Desk, person: Person, reply: Reply, note: str = "") -> Outgoing:
+    """Log the assistant's reply and make it a message, with its buttons and an optional note in italics."""
+    await desk.store(
+        storage.log_message, person.id, "out", reply.plain_text, outcome=reply.outcome, intent=reply.intent,
+        confidence=reply.confidence, faq_id=reply.faq_id,
+    )
+    entry = desk.faq.current().get(reply.faq_id or "")
+    text = to_html(reply.text) + (f"\n\n<i>{note}</i>" if note else "")
+    return Outgoing(person.id, text, keyboards.reply_buttons(reply, details=bool(entry and entry.details)))
 
 
 async def ask(desk: Desk, person: Person, language: str | None, text: str, intent: str | None = None) -> list[Outgoing]:
     """Answer through the assistant (free text, or an intent chosen with a button), escalating when needed."""
     await desk.store(storage.log_message, person.id, "in", text)
     reply = await desk.assistant.handle(text, sender_id(person), language=language, intent=intent)
-    await desk.store(
-        storage.log_message, person.id, "out", reply.plain_text, outcome=reply.outcome, intent=reply.intent,
-        confidence=reply.confidence, faq_id=reply.faq_id,
-    )
-    entry = desk.faq.current().get(reply.faq_id or "")
-    sent = [Outgoing(person.id, to_html(reply.text), keyboards.reply_buttons(reply, details=bool(entry and entry.details)))]
+    sent = [await answer(desk, person, reply)]
     if reply.outcome in ("clarify", "fallback") and reply.intent != "out_of_scope":
         await desk.store(storage.record_unanswered, person.id, text, reply.outcome, reply.guesses)
     if reply.outcome == "handoff":
         reason = "user" if reply.intent == "human_handoff" else "assistant"
         sent += await tickets.escalate(desk, person, reply.language, reason)
-    elif is_urgent(reply.faq_id, text):
-        sent.append(Outgoing(person.id, texts.text(reply.language, "urgent"), (keyboards.officer(reply.language),)))
+    elif urgency := triage.urgency(text, reply.faq_id):
+        key = "urgent_departure" if urgency is triage.Urgency.DEPARTURE else "urgent"
+        sent.append(Outgoing(person.id, texts.text(reply.language, key), (keyboards.officer(reply.language),)))
     return sent
 
 
@@ -87,6 +108,25 @@ async def start(desk: Desk, person: Person, language: str) -> list[Outgoing]:
 async def categories(desk: Desk, person: Person, language: str) -> list[Outgoing]:
     """The FAQ categories as buttons (/topik)."""
     return [Outgoing(person.id, texts.text(language, "choose_category"), keyboards.categories())]
+
+
+async def menu(desk: Desk, person: Person, language: str, replace: int | None = None) -> list[Outgoing]:
+    """The main menu (/menu, "Topik lain"), or in place of message `replace` (the way back from a topic list)."""
+    return [Outgoing(person.id, texts.text(language, "menu"), keyboards.main_menu(language), edit=replace)]
+
+
+async def location(desk: Desk, person: Person, language: str) -> list[Outgoing]:
+    """The office's address and the official site (/lokasi, the location button)."""
+    text = texts.text(language, "office_location", office=OFFICE, address=OFFICE_ADDRESS)
+    return [Outgoing(person.id, text, (keyboards.menu(language),),
+                     links=keyboards.official_site(language))]
+
+
+async def cancel(desk: Desk, person: Person, language: str) -> list[Outgoing]:
+    """Cancel what is under way (/batal): the complaint being written, else the wait for an officer."""
+    if await complaints.draft_of(desk, person):
+        return await complaints.cancel(desk, person, language)
+    return await tickets.leave(desk, person, language)
 
 
 async def help_text(desk: Desk, person: Person, language: str) -> list[Outgoing]:
@@ -119,10 +159,10 @@ async def command(desk: Desk, person: Person, name: str) -> list[Outgoing]:
 
 
 async def press(  # noqa: PLR0911, PLR0912
-    desk: Desk, person: Person, button: cb.Callback, under: int | None = None
+    desk: Desk, person: Person, button: cb.Callback, under: Under | None = None
 ) -> list[Outgoing]:
     """A resident's button, already parsed into its kind, under message `under` (one case per kind; a forged value
-    matches none)."""
+    matches none). A choice made once (a rating, a survey step) settles the message it was under in place."""
     row = await desk.visit(person)
     language = row["language"] or "id"
     if (refused := await admitted(desk, person, language, button.data)) is not None:
@@ -133,9 +173,13 @@ async def press(  # noqa: PLR0911, PLR0912
             title = faq.entries[intent].title if intent in faq.entries else intent
             return await ask(desk, person, row["language"] or None, title, intent=intent)
         case cb.Details(faq_id, answer_language) if (entry := faq.get(faq_id)) and entry.details:
-            return [Outgoing(person.id, to_html(entry.more(answer_language)))]
+            return [Outgoing(person.id, to_html(entry.more(answer_language)), (keyboards.menu(answer_language),))]
         case cb.Category(key) if key in keyboards.CATALOGUE.categories:
-            return [Outgoing(person.id, texts.text(language, "choose_topic"), keyboards.topics(faq, key))]
+            return [Outgoing(person.id, texts.text(language, "choose_topic"), keyboards.topics(faq, key, language))]
+        case cb.Menu(replace):
+            return await menu(desk, person, language, under.message_id if replace and under else None)
+        case cb.Location():
+            return await location(desk, person, language)
         case cb.Officer():
             return await tickets.escalate(desk, person, language, "button")
         case cb.Language(code):
@@ -144,11 +188,13 @@ async def press(  # noqa: PLR0911, PLR0912
         case cb.RateAnswer(faq_id, helpful) if faq_id in faq.entries:
             return await rate_answer(desk, person, language, faq_id, helpful, under)
         case cb.RateTicket(ticket_id, rating):
-            return await tickets.rate(desk, person, language, ticket_id, rating)
+            return await rate_ticket(desk, person, language, ticket_id, rating, under)
         case cb.Survey(ticket_id, accepted) if accepted:
-            return await tickets.survey(desk, person, language, ticket_id, None)
+            return in_place(await tickets.survey(desk, person, language, ticket_id, None), under)
+        case cb.Survey():
+            return in_place([Outgoing(person.id, texts.text(language, "skm_declined"))], under)
         case cb.SurveyScore(ticket_id, element, score):
-            return await tickets.survey(desk, person, language, ticket_id, element, score)
+            return in_place(await tickets.survey(desk, person, language, ticket_id, element, score), under)
         case cb.Erase(confirmed):
             if confirmed:
                 await desk.store(storage.erase_user, person.id)
@@ -162,17 +208,49 @@ async def press(  # noqa: PLR0911, PLR0912
     return []
 
 
+def in_place(messages: list[Outgoing], under: Under | None) -> list[Outgoing]:
+    """The first message shown instead of the one the button was under (sent anew where the channel cannot edit)."""
+    if not messages or under is None:
+        return messages
+    return [dataclasses.replace(messages[0], edit=under.message_id), *messages[1:]]
+
+
+def settled(person: Person, under: Under, note: str, kind: type[cb.Callback]) -> Outgoing:
+    """The message a one-shot choice was made under: its text with the outcome added, the choice's buttons gone."""
+    return Outgoing(person.id, f"{under.text}\n\n{note}", keyboards.without(under.buttons, kind), edit=under.message_id)
+
+
+def refused(person: Person, language: str) -> list[Outgoing]:
+    """A choice already made, pressed again: said briefly on the button, nothing stored."""
+    return [Outgoing(person.id, texts.text(language, "already_rated"), notice=True)]
+
+
 async def rate_answer(
-    desk: Desk, person: Person, language: str, faq_id: str, helpful: bool, answer: int | None
+    desk: Desk, person: Person, language: str, faq_id: str, helpful: bool, under: Under | None
 ) -> list[Outgoing]:
-    """Record a helpful / not helpful rating (once per answer message); offer an officer after 'not helpful'."""
-    if not await desk.store(storage.rate_answer, person.id, faq_id, helpful, answer):
-        return []
-    if helpful:
-        return [Outgoing(person.id, texts.text(language, "thanks_rating"))]
-    if question := await desk.store(storage.last_question, person.id):
+    """Record a helpful / not helpful rating (once per answer message) and settle the answer with a thank-you (the
+    officer button stays under it after 'not helpful')."""
+    if not await desk.store(storage.rate_answer, person.id, faq_id, helpful, under.message_id if under else None):
+        return refused(person, language)
+    note = texts.text(language, "thanks_rating" if helpful else "not_helpful_reply")
+    if not helpful and (question := await desk.store(storage.last_question, person.id)):
         await desk.store(storage.record_unanswered, person.id, question, "tidak membantu", [(faq_id, 1.0)])
-    return [Outgoing(person.id, texts.text(language, "not_helpful_reply"), (keyboards.officer(language),))]
+    if under is not None:
+        return [settled(person, under, note, cb.RateAnswer)]
+    return [Outgoing(person.id, note, () if helpful else (keyboards.officer(language),))]
+
+
+async def rate_ticket(
+    desk: Desk, person: Person, language: str, ticket_id: int, rating: int, under: Under | None
+) -> list[Outgoing]:
+    """Record the 1-5 rating of a closed ticket once, settle its message with the thanks, then offer the survey."""
+    ticket = await desk.store(storage.get_ticket, ticket_id)
+    if ticket and ticket["user_id"] == person.id and ticket["rating"] is not None:  # a chat's updates come in turn
+        return refused(person, language)
+    rated = await tickets.rate(desk, person, language, ticket_id, rating)
+    if rated and under is not None:
+        return [settled(person, under, rated[0].text, cb.RateTicket), *rated[1:]]
+    return rated
 
 
 async def my_data(desk: Desk, person: Person, language: str) -> list[Outgoing]:
@@ -197,5 +275,6 @@ Command = Callable[[Desk, Person, str], Awaitable[list[Outgoing]]]
 #: Resident commands and the desk function each one runs.
 COMMANDS: dict[str, Command] = {
     "start": start, "topik": categories, "bantuan": help_text, "petugas": officer, "bahasa": choose_language,
-    "pengaduan": complaints.begin, "batal": complaints.cancel, "datasaya": my_data, "hapusdata": erase,
+    "pengaduan": complaints.begin, "batal": cancel, "menu": menu, "lokasi": location, "datasaya": my_data,
+    "hapusdata": erase,
 }

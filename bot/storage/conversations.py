@@ -119,5 +119,19 @@ def update_done(db: Database, update_id: int) -> bool:
 
 
 def mark_update_done(db: Database, update_id: int) -> None:
-    """Record that an update has been handled completely."""
-    db.table("processed_updates").insert({"update_id": update_id, "done_at": now()}, replace=True)
+    """Record that an update has been handled completely: it leaves the inbox."""
+    with db.atomic():
+        db.table("processed_updates").insert({"update_id": update_id, "done_at": now()}, replace=True)
+        db.execute("DELETE FROM inbox WHERE update_id = ?", [update_id])
+
+
+def receive_update(db: Database, update_id: int, raw: str) -> None:
+    """Keep an update (masked JSON) until it is handled; one handled already, or kept already, is left alone."""
+    with db.atomic():
+        if not update_done(db, update_id):
+            db.table("inbox").insert({"update_id": update_id, "raw": raw, "received_at": now()}, ignore=True)
+
+
+def unfinished_updates(db: Database) -> list[str]:
+    """The updates received and never handled completely (a crash came in between), oldest first."""
+    return [row["raw"] for row in db.table("inbox").rows_where(order_by="update_id")]

@@ -1,9 +1,10 @@
 """The outbox: the messages one update is to send, stored before the first is sent.
 
-A row is `pending` until its turn, `sending` while the Bot API call is under way, then `sent` with the Telegram
-message id of every part. A row still `sending` when the bot starts was cut off by a crash: whether Telegram got it
-cannot be known, so it becomes `uncertain` and is not sent again (a relay or an answer repeated in full is worse
-than one whose delivery is in doubt; the conversation itself is in the message log either way). The desk stores
+A row is `pending` until its turn (a group's messages wait for the group's pace, see bot.telegram.groups),
+`sending` while the Bot API call is under way, then `sent` with the Telegram message id of every part. A row
+still `sending` when the bot starts was cut off by a crash: whether Telegram got it cannot be known, so it becomes
+`uncertain` and is not sent again (a relay or an answer repeated in full is worse than one whose delivery is in
+doubt; the conversation itself is in the message log either way). Rows still `pending` are sent at the next start. The desk stores
 texts masked (bot.desk.outgoing.to_json), and a sent row keeps no text.
 """
 
@@ -11,24 +12,38 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlite_utils import Database
 
 from bot.storage.schema import now
+from bot.storage.tickets import record_staff_reply
 
 PENDING, SENDING, SENT, UNCERTAIN, FAILED = "pending", "sending", "sent", "uncertain", "failed"
 
 
-def queue_outgoing(db: Database, update_id: int, messages: Sequence[tuple[int, str]]) -> list[int]:
-    """Store an update's messages (chat id, JSON) as pending, in order; returns their row ids."""
+class Queued(NamedTuple):
+    """A message to store: its chat, itself as JSON, and the ticket and kind of record it carries (if any)."""
+
+    chat_id: int
+    message: str
+    ticket_id: int | None = None
+    track: str | None = None
+
+
+def queue_outgoing(db: Database, update_id: int, messages: Sequence[Queued],
+                   staff_replies: Sequence[tuple[int, int, str, str]] = ()) -> list[int]:
+    """Store an update's messages as pending, in order, and with them the staff replies they carry (ticket, staff
+    id, name, text: recorded now, so a crash while sending keeps them); returns their row ids."""
     with db.atomic():
+        for reply in staff_replies:
+            record_staff_reply(db, *reply)
         return [
             int(db.table("outbox").insert({
-                "update_id": update_id, "position": position, "chat_id": chat_id, "message": message,
-                "state": PENDING, "created_at": now(),
+                "update_id": update_id, "position": position, "chat_id": queued.chat_id, "message": queued.message,
+                "ticket_id": queued.ticket_id, "track": queued.track, "state": PENDING, "created_at": now(),
             }).last_pk or 0)
-            for position, (chat_id, message) in enumerate(messages)
+            for position, queued in enumerate(messages)
         ]
 
 
@@ -37,9 +52,16 @@ def outgoing_of(db: Database, update_id: int) -> list[dict[str, Any]]:
     return list(db.table("outbox").rows_where("update_id = ?", [update_id], order_by="position"))
 
 
-def start_sending(db: Database, row_id: int) -> None:
-    """Mark a message as being sent (a crash from here on leaves its delivery in doubt)."""
-    db.table("outbox").update(row_id, {"state": SENDING})
+def pending_outgoing(db: Database) -> list[dict[str, Any]]:
+    """Every stored message not sent yet, oldest first."""
+    return list(db.table("outbox").rows_where("state = ?", [PENDING], order_by="id"))
+
+
+def start_sending(db: Database, row_id: int) -> bool:
+    """Claim a pending message for sending (a crash from here on leaves its delivery in doubt); False when it was
+    not pending any more, so that a message queued twice (a replay at start-up, a redelivered update) goes out once."""
+    with db.atomic():
+        return db.execute("UPDATE outbox SET state = ? WHERE id = ? AND state = ?", [SENDING, row_id, PENDING]).rowcount == 1
 
 
 def mark_sent(db: Database, row_id: int, message_ids: Sequence[int]) -> None:
@@ -47,6 +69,11 @@ def mark_sent(db: Database, row_id: int, message_ids: Sequence[int]) -> None:
     db.table("outbox").update(
         row_id, {"state": SENT, "message_ids": json.dumps(list(message_ids)), "sent_at": now(), "message": ""}
     )
+
+
+def mark_uncertain(db: Database, row_id: int) -> None:
+    """Record that a message may or may not have arrived (Telegram did not answer in time)."""
+    db.table("outbox").update(row_id, {"state": UNCERTAIN, "sent_at": now(), "message": ""})
 
 
 def mark_failed(db: Database, row_id: int) -> None:

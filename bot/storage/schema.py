@@ -8,8 +8,11 @@ from __future__ import annotations
 
 import datetime as dt
 import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
+import sqlite_utils
 from sqlite_utils import Database, Migrations
 
 #: Migration names are stored in each database: never rename a migration function.
@@ -21,12 +24,36 @@ def now() -> str:
     return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
 
 
+class WaitingDatabase(sqlite_utils.Database):
+    """sqlite-utils' Database whose transactions take the write lock when they begin (BEGIN IMMEDIATE).
+
+    A transaction begun with a plain BEGIN that reads first and writes later cannot wait for another process's
+    write lock: SQLite refuses it at once ("database is locked"). Begun IMMEDIATE, it waits the busy timeout.
+    """
+
+    @contextmanager
+    def atomic(self) -> Iterator[Database]:
+        """A transaction (a savepoint when nested) holding the write lock from its start."""
+        if self.conn.in_transaction:
+            with super().atomic():
+                yield self
+            return
+        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            with super().atomic():  # inside the transaction: a savepoint
+                yield self
+        except BaseException:
+            self.rollback()
+            raise
+        self.conn.execute("COMMIT")
+
+
 def open_database(path: str | Path) -> Database:
     """Open (creating if needed) the database file in WAL mode with the current schema."""
     Path(path).parent.mkdir(parents=True, exist_ok=True)
-    db = Database(sqlite3.connect(str(path), check_same_thread=False))
+    db = WaitingDatabase(sqlite3.connect(str(path), check_same_thread=False))
     db.enable_wal()
-    db.execute("PRAGMA busy_timeout = 5000")
+    db.execute("PRAGMA busy_timeout = 30000")  # another process (a backup, a review) may hold it a while
     db.execute("PRAGMA synchronous = NORMAL")  # WAL: durable against process crashes, fsync per checkpoint
     migrate(db)
     return db
@@ -155,6 +182,19 @@ def one_rating_per_answer(db: Database) -> None:
     """Answer ratings name the rated Telegram message, rated once per user (older ratings have none)."""
     db.table("ratings").add_column("message_id", int)
     db.table("ratings").create_index(["user_id", "message_id"], unique=True)
+
+
+@MIGRATIONS()
+def outbox_tickets(db: Database) -> None:
+    """Outbox rows name the ticket and the kind (card, relay, staff reply) of what they carry."""
+    db.table("outbox").add_column("ticket_id", int)
+    db.table("outbox").add_column("track", str)
+
+
+@MIGRATIONS()
+def inbox(db: Database) -> None:
+    """Updates received and not handled completely yet (masked), replayed at start-up after a crash."""
+    db.table("inbox").create({"update_id": int, "raw": str, "received_at": str}, pk="update_id")
 
 
 #: What PRAGMA user_version 1, 2 and 3 stood for before the migrations existed.

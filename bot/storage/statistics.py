@@ -1,25 +1,36 @@
 """The service figures of a period, counted by SQL once for both /laporan and `python -m bot report`.
 
 A period is half-open, [since, until), given as UTC ISO text. Escalated chats and complaints are
-separate figures; staff handling times and ratings cover every ticket (both kinds are staff work).
-Names for people (labels) belong to whoever shows the figures.
+separate figures: first-reply and handling times are of escalated chats (a ticket still waiting counts
+with its wait so far), complaints are held against their response deadline in working days; ratings
+cover every ticket. What is open now is counted at the moment of the query, whatever the period.
+Names for people (labels, topic titles) belong to whoever shows the figures.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import datetime as dt
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from statistics import median
 from typing import Any
 
 from sqlite_utils import Database
 
+from bot import skm
+from bot.office_hours import JAKARTA
+
 PERIOD = "julianday({column}) >= julianday(?) AND julianday({column}) < julianday(?)"
 # Asia/Jakarta has no daylight saving: its days and weeks are UTC shifted by 7 hours.
 LOCAL_DAY = "date({column}, '+7 hours')"
-LOCAL_WEEK = "strftime('%Y-%W', {column}, '+7 hours')"
+#: The Jakarta date of the Monday a week starts on ('weekday 0' moves to the next Sunday, or stays on one).
+LOCAL_WEEK = "date({column}, '+7 hours', 'weekday 0', '-6 days')"
 #: The end of a period without one: everything recorded so far (now() would drop the current second).
 NO_END = "9999-12-31"
+ACTIVE = "status IN ('open', 'taken')"
+#: Seconds from a ticket's opening to its first staff reply, or to now while it is still waiting.
+FIRST_REPLY = ("(julianday(COALESCE(first_reply_at, CASE WHEN " + ACTIVE + " THEN 'now' END)) "
+               "- julianday(created_at)) * 86400")
 
 
 @dataclass(frozen=True)
@@ -28,7 +39,7 @@ class Figures:
 
     #: (Jakarta day, messages from residents)
     questions_per_day: list[tuple[str, int]]
-    #: Assistant replies by outcome ("answer", "handoff", "clarify", ...; "" when none was recorded).
+    #: Assistant replies by outcome ("answer", "handoff", "clarify", "smalltalk", ...; "" when none was recorded).
     outcomes: dict[str, int]
     #: Chats handed to staff (tickets of kind 'chat').
     escalations: int
@@ -36,14 +47,20 @@ class Figures:
     complaints: list[tuple[str, int]]
     #: (FAQ topic, answers given), the ten most frequent.
     top_topics: list[tuple[str, int]]
-    #: (Jakarta week, answers rated helpful, answers rated)
+    #: (Jakarta date of the week's Monday, answers rated helpful, answers rated)
     helpful_by_week: list[tuple[str, int, int]]
-    #: (Jakarta week, sum of the 1-5 ticket ratings, tickets rated)
+    #: (Jakarta date of the week's Monday, sum of the 1-5 ticket ratings, tickets rated)
     ticket_rating_by_week: list[tuple[str, int, int]]
-    #: (ticket opened at, seconds to the first staff reply, seconds to closing)
-    ticket_times: list[tuple[str, float | None, float | None]]
+    #: Escalated chats: (opened at, seconds to the first staff reply or waited so far, seconds to closing, still waiting)
+    ticket_times: list[tuple[str, float | None, float | None, int]]
     #: (SKM element, mean score 1-4, answers)
     skm: list[tuple[str, float, int]]
+    #: Residents (tickets) who answered the SKM survey.
+    skm_respondents: int
+    #: (likeliest topic or intent of messages left unanswered, messages), most frequent first.
+    unanswered: list[tuple[str, int]]
+    #: Now, whatever the period: (kind, opened at, seconds waiting, replied to) of every open or taken ticket.
+    open_tickets: list[tuple[str, str, float, int]]
 
     @property
     def questions(self) -> int:
@@ -71,10 +88,20 @@ class Figures:
         return ratio(self.ticket_rating_by_week)
 
     @property
+    def first_reply_waits(self) -> list[float]:
+        """Seconds each escalated chat waited for its first staff reply, still-waiting chats with their wait so far."""
+        return [first for _, first, _, _ in self.ticket_times if first is not None]
+
+    @property
     def median_first_reply_seconds(self) -> float | None:
-        """Median wait for the first staff reply."""
-        waits = [first for _, first, _ in self.ticket_times if first is not None]
+        """Median wait for the first staff reply, still-waiting chats included."""
+        waits = self.first_reply_waits
         return median(waits) if waits else None
+
+    @property
+    def skm_index(self) -> float | None:
+        """The SKM index (25-100) of the period's answers."""
+        return skm.index({element: float(mean) for element, mean, _ in self.skm})
 
 
 def ratio(weeks: Iterable[tuple[str, int, int]]) -> float | None:
@@ -107,22 +134,78 @@ def report_figures(db: Database, since: str, until: str) -> Figures:
                                   "GROUP BY week ORDER BY week", period),
         ticket_rating_by_week=_rows(db, f"SELECT {week} AS week, SUM(rating), COUNT(*) FROM tickets "
                                         f"WHERE rating IS NOT NULL AND {within} GROUP BY week ORDER BY week", period),
-        ticket_times=_rows(db, "SELECT created_at, (julianday(first_reply_at) - julianday(created_at)) * 86400, "
-                               f"(julianday(closed_at) - julianday(created_at)) * 86400 FROM tickets WHERE {within} "
+        ticket_times=_rows(db, f"SELECT created_at, {FIRST_REPLY}, (julianday(closed_at) - julianday(created_at)) * 86400, "
+                               f"first_reply_at IS NULL AND {ACTIVE} FROM tickets WHERE kind = 'chat' AND {within} "
                                "ORDER BY id", period),
         skm=_rows(db, f"SELECT element, AVG(score), COUNT(*) FROM skm WHERE {within} GROUP BY element", period),
+        skm_respondents=_rows(db, f"SELECT COUNT(DISTINCT ticket_id) FROM skm WHERE {within}", period)[0][0],
+        unanswered=_rows(db, "SELECT json_extract(guesses, '$[0][0]') AS guess, COUNT(*) AS n FROM unanswered "
+                             f"WHERE guess IS NOT NULL AND {within} GROUP BY guess ORDER BY n DESC, guess", period),
+        open_tickets=_rows(db, f"SELECT kind, created_at, {FIRST_REPLY}, first_reply_at IS NOT NULL FROM tickets "
+                               f"WHERE {ACTIVE} ORDER BY created_at", []),
     )
 
 
-def summary(db: Database, since: str, until: str | None = None) -> dict[str, Any]:
-    """The headline figures /laporan shows for [since, until) (no until: up to now), taken from report_figures."""
+def deadline(opened: dt.datetime, working_days: int, workdays: Collection[int]) -> dt.date:
+    """The last Jakarta day of a response due within some working days (weekday numbers, 0 = Monday) of opening."""
+    day = opened.astimezone(JAKARTA).date()
+    left = working_days
+    while left > 0:
+        day += dt.timedelta(days=1)
+        left -= day.weekday() in workdays
+    return day
+
+
+def utc(moment: str) -> dt.datetime:
+    """A stored or given moment as an aware datetime (one without a zone is UTC, as stored)."""
+    parsed = dt.datetime.fromisoformat(moment)
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=dt.timezone.utc)
+
+
+def previous_period(since: str, until: str | None) -> tuple[str, str]:
+    """The period of the same length just before [since, until) (no until: up to now)."""
+    start = utc(since)
+    end = utc(until) if until else dt.datetime.now(dt.timezone.utc)
+    return (start - (end - start)).isoformat(timespec="seconds"), since
+
+
+def summary(
+    db: Database, since: str, until: str | None = None, response_days: int = 5,
+    workdays: Collection[int] = frozenset(range(5)),
+) -> dict[str, Any]:
+    """The headline figures of [since, until) (no until: up to now) that /laporan and the report both show.
+
+    Complaints not yet answered are overdue after `response_days` working days (`workdays`: 0 = Monday).
+    """
     figures = report_figures(db, since, until or NO_END)
+    before = report_figures(db, *previous_period(since, until))
+    today = dt.datetime.now(JAKARTA).date()
+    complaints = [(utc(opened), replied)
+                  for kind, opened, _, replied in figures.open_tickets if kind == "complaint"]
+    chats = [wait for kind, _, wait, replied in figures.open_tickets if kind == "chat" and not replied]
     return {
         "questions": figures.questions,
         "answered": figures.answered,
         "escalated": figures.escalations,
-        "complaints": figures.complaint_count,
+        "unanswered": figures.outcomes.get("clarify", 0) + figures.outcomes.get("fallback", 0),
+        "unanswered_top": figures.unanswered,
+        "open_now": sum(1 for kind, *_ in figures.open_tickets if kind == "chat"),
+        "oldest_wait_seconds": max(chats, default=None),
         "median_first_reply_seconds": figures.median_first_reply_seconds,
+        "first_reply_n": len(figures.first_reply_waits),
+        "still_waiting": sum(waiting for *_, waiting in figures.ticket_times),
+        "complaints": figures.complaint_count,
+        "complaints_open": len(complaints),
+        "response_days": response_days,
+        "complaints_overdue": sum(1 for opened, replied in complaints
+                                  if not replied and deadline(opened, response_days, workdays) < today),
+        "skm_index": figures.skm_index,
+        "skm_respondents": figures.skm_respondents,
         "helpful_rate": figures.helpful_rate,
+        "helpful_n": sum(n for *_, n in figures.helpful_by_week),
         "mean_rating": figures.mean_rating,
+        "rating_n": sum(n for *_, n in figures.ticket_rating_by_week),
+        "previous": {"questions": before.questions, "answered": before.answered, "escalated": before.escalations,
+                     "median_first_reply_seconds": before.median_first_reply_seconds,
+                     "first_reply_n": len(before.first_reply_waits)},
     }

@@ -55,10 +55,13 @@ def escalate(db: Database, user_id: int, reason: str) -> tuple[dict[str, Any], b
 
 def tickets_without_card(db: Database) -> list[dict[str, Any]]:
     """Active chat tickets whose staff card was never posted (a crash came in between), with the resident's
-    display name."""
+    display name. A card whose delivery is in doubt (cut off while sending) is not posted again: Telegram most
+    likely has it, and replies to it reach the ticket by the number it shows."""
     return list(db.query(
         "SELECT t.*, u.display_name FROM tickets t LEFT JOIN users u ON u.id = t.user_id "
-        "WHERE t.status IN (?, ?) AND t.card_message_id IS NULL AND t.kind != 'complaint' ORDER BY t.id",
+        "WHERE t.status IN (?, ?) AND t.card_message_id IS NULL AND t.kind != 'complaint' AND NOT EXISTS ("
+        "  SELECT 1 FROM outbox o WHERE o.ticket_id = t.id AND o.track = 'card' AND o.state = 'uncertain'"
+        ") ORDER BY t.id",
         list(ACTIVE),
     ))
 
@@ -119,8 +122,11 @@ def take_ticket(db: Database, ticket_id: int, staff_id: int, staff_name: str) ->
     return cursor.rowcount == 1
 
 
-def record_staff_reply(db: Database, ticket: dict[str, Any], staff_id: int, staff_name: str, text: str) -> None:
+def record_staff_reply(db: Database, ticket_id: int, staff_id: int, staff_name: str, text: str) -> None:
     """Store a staff reply; the first one also takes an open ticket and sets first_reply_at."""
+    ticket = get_ticket(db, ticket_id)
+    if ticket is None:
+        return
     with db.atomic():
         take_ticket(db, ticket["id"], staff_id, staff_name)  # no change unless the ticket is still open
         db.execute("UPDATE tickets SET first_reply_at = ? WHERE id = ? AND first_reply_at IS NULL", [now(), ticket["id"]])

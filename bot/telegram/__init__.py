@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import signal
+import sqlite3
 from pathlib import Path
 from typing import Any
 
@@ -25,7 +26,7 @@ from telegram.request import HTTPXRequest
 
 from bot import texts
 from bot.assistant import Assistant
-from bot.desk import callbacks, outbox
+from bot.desk import callbacks, inbox, outbox
 from bot.desk.core import Desk
 from bot.desk.outgoing import Outgoing
 from bot.desk.residents import COMMANDS
@@ -34,12 +35,23 @@ from bot.settings import Settings
 from bot.storage import Store, open_database
 from bot.telegram import residents, staff
 from bot.telegram.common import desk_of, send, send_rows, staff_group_check
+from bot.telegram.groups import GroupQueues
+from bot.telegram.intake import InboxQueue
 from bot.telegram.order import ChatOrderedProcessor
 
 logger = logging.getLogger(__name__)
 
 #: How often a message refused by Telegram's flood control is sent again after the wait Telegram asks for.
 FLOOD_RETRIES = 2
+#: How long a message send waits for Telegram's answer: a send without an answer may have arrived and is never
+#: repeated, so a slow answer is better waited for.
+SEND_TIMEOUT = 20.0
+#: How long a stopping bot keeps sending queued group messages before leaving them to the next start.
+GROUP_GRACE_SECONDS = 5.0
+#: How long an update that met a busy database (past its 30 s busy timeout) waits before it is handled again,
+#: and how often that is tried before the resident gets the apology.
+BUSY_RETRY_SECONDS = 5.0
+BUSY_RETRIES = 3
 #: The webhook's path; updates are accepted only with WEBHOOK_SECRET in Telegram's secret-token header.
 WEBHOOK_PATH = "telegram"
 RESIDENT_COMMANDS = [
@@ -49,6 +61,9 @@ RESIDENT_COMMANDS = [
     BotCommand("petugas", "Bicara dengan petugas"),
     BotCommand("bahasa", "Bahasa Indonesia / English"),
     BotCommand("pengaduan", "Pengaduan, aspirasi, permintaan informasi"),
+    BotCommand("batal", "Batalkan pengaduan atau keluar dari antrean petugas"),
+    BotCommand("menu", "Menu utama"),
+    BotCommand("lokasi", "Alamat kantor"),
     BotCommand("datasaya", "Lihat data Anda yang tersimpan"),
     BotCommand("hapusdata", "Hapus data Anda"),
 ]
@@ -77,21 +92,62 @@ class TolerantBot(ExtBot[int]):
 
 
 async def prepare(application: Application) -> None:
-    """Show the resident commands in Telegram's menu, settle what a crash cut off, post missing ticket cards."""
+    """Show the resident commands in Telegram's menu, send what a crash or stop left unsent, post missing cards."""
     await application.bot.set_my_commands(RESIDENT_COMMANDS, scope=BotCommandScopeAllPrivateChats())
     context = ContextTypes.DEFAULT_TYPE(application)
-    await send_rows(context, [(None, card) for card in await outbox.restart(desk_of(context))])
+    desk = desk_of(context)
+    await send_rows(context, await outbox.restart(desk), wait_for_groups=True)
+    await send_rows(context, [(None, card) for card in await outbox.missing_cards(desk)])
+    for update in await inbox.unfinished(desk):  # handled once the application starts
+        await application.update_queue.put(Update.de_json(update, application.bot))
+
+
+async def start(application: Application, settings: Settings) -> None:
+    """Start as `python -m bot run` does: settle what the last run left, then receive updates."""
+    await application.initialize()
+    await prepare(application)
+    await application.start()
+    await receive_updates(application, settings)
+
+
+async def stop(application: Application) -> None:
+    """Stop receiving, finish the updates under way, give the group queues a moment (the rest waits in the
+    outbox for the next start), and close."""
+    assert application.updater is not None
+    await application.updater.stop()
+    await application.stop()
+    await application.bot_data["groups"].stop(GROUP_GRACE_SECONDS)
+    await application.shutdown()
 
 
 async def error_handler(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Log any exception a handler raised, and tell a resident that something went wrong."""
+    """Log any exception a handler raised; handle the update again a little later if the database was busy (it
+    stays in the inbox meanwhile), else tell a resident that something went wrong."""
     logger.error("error while handling update %s", getattr(update, "update_id", None), exc_info=context.error)
+    if isinstance(update, Update) and busy(context.error):
+        retries: dict[int, int] = context.application.bot_data.setdefault("busy_retries", {})
+        retries[update.update_id] = retries.get(update.update_id, 0) + 1
+        if retries[update.update_id] <= BUSY_RETRIES:
+            context.application.create_task(retry_later(context.application, update))
+            raise ApplicationHandlerStop  # not marked handled
+        del retries[update.update_id]
     if isinstance(update, Update) and update.effective_chat and update.effective_chat.type == "private":
         try:
             language = await desk_of(context).language(update.effective_chat.id)
             await send(context.bot, Outgoing(update.effective_chat.id, texts.text(language, "error")))
         except Exception:  # the apology itself failed (e.g. Telegram unreachable): already logged above
             logger.warning("could not send the error apology", exc_info=True)
+
+
+def busy(error: object) -> bool:
+    """Whether an error is the database being held by another connection (it passes)."""
+    return isinstance(error, sqlite3.OperationalError) and ("locked" in str(error) or "busy" in str(error))
+
+
+async def retry_later(application: Application, update: Update) -> None:
+    """Queue an update again after a pause."""
+    await asyncio.sleep(BUSY_RETRY_SECONDS)
+    await application.update_queue.put(update)
 
 
 async def group_start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -125,20 +181,23 @@ def build_application(settings: Settings, assistant: Assistant, store: Store) ->
         settings.telegram_bot_token,
         base_url=settings.telegram_api_base_url,
         base_file_url=settings.telegram_api_base_url.replace("/bot", "/file/bot"),
-        request=HTTPXRequest(connection_pool_size=64),
+        request=HTTPXRequest(connection_pool_size=64, read_timeout=SEND_TIMEOUT),
         get_updates_request=HTTPXRequest(),
-        # Throttles before Telegram refuses (30 messages a second overall, 20 a minute per group: the staff
-        # group reaches that) and waits out a flood-control refusal, then sends again.
-        rate_limiter=AIORateLimiter(max_retries=FLOOD_RETRIES),
+        # Paces the staff group below Telegram's 20 messages a minute per group (a busy desk reaches that) and
+        # waits out any flood-control refusal, then sends again. No overall pace: Telegram's "about 30 a second"
+        # is for broadcasts; answers to residents who wrote first are sent at once and a refusal is waited out.
+        rate_limiter=AIORateLimiter(overall_max_rate=0, max_retries=FLOOD_RETRIES),
     )
+    desk = Desk(assistant, store, settings, staff_group_check(bot, settings.staff_chat_id))
     application = (
         Application.builder()
         .bot(bot)
+        .update_queue(InboxQueue(desk))
         .concurrent_updates(ChatOrderedProcessor(32))
-        .post_init(prepare)
         .build()
     )
-    application.bot_data["desk"] = Desk(assistant, store, settings, staff_group_check(bot, settings.staff_chat_id))
+    application.bot_data["groups"] = GroupQueues()
+    application.bot_data["desk"] = desk
     application.add_handler(TypeHandler(Update, skip_handled_update), group=-1)
     application.add_handler(TypeHandler(Update, mark_update_handled), group=99)
     private = filters.ChatType.PRIVATE
@@ -155,6 +214,8 @@ def build_application(settings: Settings, assistant: Assistant, store: Store) ->
     application.add_handler(MessageHandler(staff_chat & new_message & filters.TEXT & ~filters.COMMAND, staff.staff_message))
     for kind in callbacks.STAFF_KINDS:
         application.add_handler(CallbackQueryHandler(staff.staff_button, pattern=kind.PATTERN))
+    application.add_handler(CallbackQueryHandler(staff.staff_button, pattern=callbacks.CloseConfirm.PATTERN))
+    application.add_handler(MessageHandler(staff_chat & new_message & filters.REPLY & NON_TEXT, staff.staff_media))
     for kind in callbacks.RESIDENT_KINDS:
         application.add_handler(CallbackQueryHandler(residents.button, pattern=kind.PATTERN))
     application.add_handler(CallbackQueryHandler(residents.unknown_button))
@@ -178,23 +239,21 @@ async def receive_updates(application: Application, settings: Settings) -> None:
 
 async def serve(settings: Settings, model: Path) -> None:
     """Run the bot until Ctrl-C or SIGTERM: the assistant, the database, and polling or a webhook."""
-    stop = asyncio.Event()
+    stopping = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(sig, stop.set)
+        loop.add_signal_handler(sig, stopping.set)
     store = Store(open_database(settings.database_path))
     try:
         async with Assistant(model) as assistant:
             application = build_application(settings, assistant, store)
             watcher = asyncio.create_task(ModelWatcher(assistant).run())
-            async with application:
-                await application.start()
-                await receive_updates(application, settings)
+            await start(application, settings)
+            try:
                 logger.info("bot running; press Ctrl-C to stop")
-                await stop.wait()
-                assert application.updater is not None
-                await application.updater.stop()
-                await application.stop()
+                await stopping.wait()
+            finally:
+                await stop(application)
             watcher.cancel()
     finally:
         store.close()

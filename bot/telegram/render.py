@@ -6,15 +6,16 @@ import re
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot.desk.outgoing import Keyboard
+from bot.desk.outgoing import Keyboard, Link
 
 #: Telegram's limit on one message's text, in UTF-16 code units (an emoji beyond U+FFFF counts two).
 MAX_MESSAGE_UNITS = 4096
 
 
-def markup(keyboard: Keyboard) -> InlineKeyboardMarkup | None:
-    """The inline keyboard of the desk's buttons (None when there are none)."""
-    rows = [[InlineKeyboardButton(b.label, callback_data=b.callback.data) for b in row] for row in keyboard]
+def markup(keyboard: Keyboard, links: tuple[Link, ...] = ()) -> InlineKeyboardMarkup | None:
+    """The inline keyboard of the desk's buttons, web-address buttons first (None when there are none)."""
+    rows = [[InlineKeyboardButton(link.label, url=link.url)] for link in links]
+    rows += [[InlineKeyboardButton(b.label, callback_data=b.callback.data) for b in row] for row in keyboard]
     return InlineKeyboardMarkup(rows) if rows else None
 
 

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from telegram import Update
+from telegram import Message, Update
 from telegram.ext import ContextTypes
 
 from bot.desk import callbacks, residents, supervisors
+from bot.desk.outgoing import Button, Keyboard, Under
 from bot.telegram.common import deliver, desk_of, person
 
 #: Telegram command names that are another name of a desk command.
@@ -27,16 +28,31 @@ async def question(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await deliver(update, context, await residents.message(desk_of(context), person(update.effective_user), text))
 
 
+def under(message: object) -> Under | None:
+    """The message a button was pressed under, as the desk sees it: id, text as HTML, our buttons on it."""
+    if not isinstance(message, Message):
+        return None
+    rows = message.reply_markup.inline_keyboard if message.reply_markup else ()
+    keyboard: Keyboard = tuple(
+        found for row in rows
+        if (found := tuple(Button(b.text, kind) for b in row
+                           if (kind := callbacks.parse(str(b.callback_data or ""), callbacks.RESIDENT_KINDS))))
+    )
+    return Under(message.message_id, message.text_html if message.text else "", keyboard)
+
+
 async def button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Act on a resident's button."""
+    """Act on a resident's button; a notice from the desk shows on the button, the rest is sent."""
     query = update.callback_query
     assert query and update.effective_user
-    await query.answer()
     pressed = callbacks.parse(query.data or "", callbacks.RESIDENT_KINDS)
-    under = query.message.message_id if query.message else None
-    if pressed is not None:
-        await deliver(update, context, await residents.press(desk_of(context), person(update.effective_user), pressed,
-                                                             under))
+    if pressed is None:
+        await query.answer()
+        return
+    outgoing = await residents.press(desk_of(context), person(update.effective_user), pressed, under(query.message))
+    notices = [o.text for o in outgoing if o.notice]
+    await query.answer(notices[0] if notices else None)
+    await deliver(update, context, [o for o in outgoing if not o.notice])
 
 
 async def unknown_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
