@@ -22,9 +22,10 @@ CONSOLE = Person(0, "Konsol")
 
 
 def render_plain(outgoing: Outgoing, first_number: int = 1) -> str:
-    """A desk message as console text, with its buttons numbered from first_number."""
+    """A desk message as console text, with its buttons numbered from first_number and its links written out."""
     buttons = [button for row in outgoing.buttons for button in row]
     lines = [html.unescape(visible_text(outgoing.text))]
+    lines += [f"  {link.label}: {link.url}" for link in outgoing.links]
     lines += [f"  [{number}] {button.label}" for number, button in enumerate(buttons, start=first_number)]
     return "\n".join(lines)
 

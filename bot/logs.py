@@ -50,7 +50,9 @@ def configure_logging(level: str, secrets: Iterable[str] = ()) -> None:
     numeric = numeric if isinstance(numeric, int) else logging.INFO
     logging.basicConfig(level=numeric, stream=sys.stderr, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     redact = Redact(secrets)
-    for handler in logging.getLogger().handlers:
+    for handler in logging.getLogger().handlers:  # configured again (a test, a second command): one filter each
+        for earlier in [f for f in handler.filters if isinstance(f, Redact)]:
+            handler.removeFilter(earlier)
         handler.addFilter(redact)
     logging.captureWarnings(True)  # Rasa's parser warnings quote the user's text
     for name in NOISY_LOGGERS:

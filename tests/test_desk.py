@@ -122,6 +122,12 @@ async def test_the_console_shows_what_residents_get_and_presses_buttons_by_numbe
     assert "Visa on Arrival" in shown
 
 
+async def test_the_console_writes_out_link_buttons(tmp_path: Path, assistant: Assistant) -> None:
+    out = io.StringIO()
+    await chat(assistant, settings_for(tmp_path), io.StringIO("/lokasi\n"), out)
+    assert "https://www.imigrasi.go.id/" in out.getvalue()
+
+
 async def test_a_message_cut_off_while_sending_is_not_sent_again_but_the_rest_is(desk: Desk) -> None:
     first, second = Outgoing(STAFF_CHAT, "relay"), Outgoing(RESIDENT.id, "answer")
     [(row, _), _] = await outbox.queue(desk, 41, [first, second])

@@ -7,6 +7,7 @@ import argparse
 import csv
 import datetime as dt
 import io
+import logging
 import os
 import re
 import subprocess
@@ -21,6 +22,7 @@ from sqlite_utils import Database
 from actions.faq import load_faq
 from bot import report, review, storage, texts
 from bot.desk.outgoing import Outgoing, from_json, to_json
+from bot.logs import Redact, configure_logging
 from bot.paths import ROOT
 from bot.privacy import mask, phone_number, spreadsheet_safe
 from bot.settings import Settings
@@ -292,3 +294,10 @@ def test_report_csv_neutralises_a_forged_topic(settings: Settings, tmp_path: Pat
     assert report.run(argparse.Namespace(**days, out=str(tmp_path / "out")), settings, io.StringIO()) == 0
     rows = list(csv.reader((tmp_path / "out" / "figures.csv").open(encoding="utf-8")))
     assert ["pengaduan", "'=cmd|' /C calc'!A0", "1"] in rows
+
+
+def test_logging_configured_twice_masks_through_one_filter_per_handler() -> None:
+    configure_logging("WARNING")
+    configure_logging("WARNING")
+    for handler in logging.getLogger().handlers:
+        assert len([f for f in handler.filters if isinstance(f, Redact)]) == 1
