@@ -104,3 +104,17 @@ def test_an_older_database_keeps_its_valid_scores_and_loses_the_forged_ones() ->
     assert [r["rating"] for r in db.table("tickets").rows] == [4, None]
     assert [r["score"] for r in db.table("skm").rows] == [3]
     assert [(r["helpful"], r["message_id"]) for r in db.table("ratings").rows] == [(1, None), (0, None)]
+
+
+def test_text_an_older_version_stored_unmasked_is_masked_in_every_file_of_the_database(tmp_path: Path) -> None:
+    path = tmp_path / "old.db"
+    db = storage.open_database(path)
+    storage.touch_user(db, 7, "Budi")
+    raw = "NIK saya 3171 2345 6789 0001"
+    db.execute("INSERT INTO messages (user_id, direction, text, created_at) VALUES (7, 'in', ?, '2026-01-01')", [raw])
+    db.execute("DELETE FROM _sqlite_migrations WHERE name = 'mask_again'")  # as stored by a version without it
+    db.conn.commit()
+    db.conn.close()
+    storage.open_database(path).conn.close()
+    stored = b"".join(p.read_bytes() for p in tmp_path.glob("old.db*"))
+    assert b"6789" not in stored and b"Budi" in stored

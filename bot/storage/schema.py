@@ -15,6 +15,8 @@ from pathlib import Path
 import sqlite_utils
 from sqlite_utils import Database, Migrations
 
+from bot.privacy import mask
+
 #: Migration names are stored in each database: never rename a migration function.
 MIGRATIONS = Migrations("tanya-imigrasi")
 
@@ -54,8 +56,10 @@ def open_database(path: str | Path) -> Database:
     db = WaitingDatabase(sqlite3.connect(str(path), check_same_thread=False))
     db.enable_wal()
     db.execute("PRAGMA busy_timeout = 30000")  # another process (a backup, a review) may hold it a while
+    db.execute("PRAGMA secure_delete = ON")  # erased and re-masked text is overwritten, not left in free pages
     db.execute("PRAGMA synchronous = NORMAL")  # WAL: durable against process crashes, fsync per checkpoint
     migrate(db)
+    db.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # no page image from before a migration stays in the WAL
     return db
 
 
@@ -195,6 +199,22 @@ def outbox_tickets(db: Database) -> None:
 def inbox(db: Database) -> None:
     """Updates received and not handled completely yet (masked), replayed at start-up after a crash."""
     db.table("inbox").create({"update_id": int, "raw": str, "received_at": str}, pk="update_id")
+
+
+#: The columns that hold what people wrote or are called (always stored masked).
+WRITTEN_COLUMNS = (
+    ("users", "display_name"), ("tickets", "taken_by_name"), ("messages", "text"), ("unanswered", "text"),
+    ("complaints", "what"), ("complaints", "when_text"), ("complaints", "where_text"), ("complaints", "contact"),
+)
+
+
+@MIGRATIONS()
+def mask_again(db: Database) -> None:
+    """Mask once more what older versions stored with fewer patterns (identifier variants, display names)."""
+    for table, column in WRITTEN_COLUMNS:
+        for rowid, value in db.execute(f"SELECT rowid, {column} FROM {table} WHERE {column} IS NOT NULL").fetchall():
+            if (masked := mask(value)) != value:
+                db.execute(f"UPDATE {table} SET {column} = ? WHERE rowid = ?", [masked, rowid])
 
 
 #: What PRAGMA user_version 1, 2 and 3 stood for before the migrations existed.
