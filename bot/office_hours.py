@@ -7,6 +7,8 @@ import re
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
+from actions.texts import text
+
 JAKARTA = ZoneInfo("Asia/Jakarta")
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _PART_RE = re.compile(r"^\s*(\w{3})(?:\s*-\s*(\w{3}))?\s+(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})\s*$")
@@ -51,6 +53,20 @@ class OfficeHours:
                 if opening > local:
                     return opening
         return None
+
+
+def duration(seconds: float) -> str:
+    """A waiting time for people: under a minute, minutes, hours and minutes, or days and hours."""
+    minutes = int(seconds // 60)
+    if minutes < 1:
+        return text("id", "wait_moment")
+    hours, minutes = divmod(minutes, 60)
+    if not hours:
+        return text("id", "wait_minutes", minutes=str(minutes))
+    days, hours = divmod(hours, 24)
+    if not days:
+        return text("id", "wait_hours", hours=str(hours), minutes=str(minutes))
+    return text("id", "wait_days", days=str(days), hours=str(hours))
 
 
 def jakarta(timestamp: str) -> str:

@@ -22,7 +22,7 @@ from typing import Any, TextIO
 
 from actions.faq import Faq, load_faq, today_in_bengkulu
 from bot import skm, storage
-from bot.office_hours import JAKARTA, OfficeHours
+from bot.office_hours import JAKARTA, OfficeHours, duration
 from bot.privacy import spreadsheet_safe
 from bot.settings import Settings
 
@@ -159,18 +159,6 @@ def escalation_times(rows: Sequence[tuple[str, float | None, float | None, int]]
                 "n": float(len(minutes)),
             }
     return result
-
-
-def duration(seconds: float) -> str:
-    """A waiting time for people: minutes, hours and minutes, or days and hours."""
-    minutes = round(seconds / 60)
-    if minutes < 60:
-        return f"{minutes} menit"
-    hours, minutes = divmod(minutes, 60)
-    if hours < 24:
-        return f"{hours} jam {minutes} menit" if minutes else f"{hours} jam"
-    days, hours = divmod(hours, 24)
-    return f"{days} hari {hours} jam" if hours else f"{days} hari"
 
 
 def sampled(value: Callable[[], str], n: int, unit: str) -> str:

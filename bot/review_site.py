@@ -17,9 +17,8 @@ from sqlite_utils import Database
 
 from actions.faq import load_faq
 from bot import storage
-from bot.office_hours import JAKARTA, jakarta
+from bot.office_hours import JAKARTA, duration, jakarta
 from bot.privacy import mask
-from bot.report import duration
 from bot.texts import SPEAKERS
 
 #: Result columns holding a UTC timestamp, shown in WIB (table columns ending in _at are too).

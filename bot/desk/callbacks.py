@@ -215,7 +215,7 @@ RESIDENT_KINDS: tuple[type[Callback], ...] = (
     Misconduct, Survey, SurveyScore,
 )
 #: Buttons on staff cards.
-STAFF_KINDS: tuple[type[Callback], ...] = (Take, Close)
+STAFF_KINDS: tuple[type[Callback], ...] = (Take, Close, CloseConfirm)
 
 
 def parse(data: str, kinds: tuple[type[Callback], ...]) -> Callback | None:

@@ -13,7 +13,7 @@ from bot.desk import keyboards
 from bot.desk.core import Desk
 from bot.desk.markup import escape
 from bot.desk.outgoing import Button, Keyboard, Outgoing, Person, Record, Track
-from bot.office_hours import jakarta
+from bot.office_hours import duration, jakarta
 
 TRANSCRIPT_LINE_CHARS = 300
 #: Staff replies that start with this are notes among staff, never relayed to the resident.
@@ -72,17 +72,8 @@ def shorten(text: str, limit: int) -> str:
 
 
 def waited(since: str, now: dt.datetime) -> str:
-    """How long ago an ISO UTC time was, for staff: minutes, hours and minutes, or days and hours."""
-    minutes = int((now - dt.datetime.fromisoformat(since)).total_seconds() // 60)
-    if minutes < 1:
-        return texts.text("id", "wait_moment")
-    hours, minutes = divmod(minutes, 60)
-    if not hours:
-        return texts.text("id", "wait_minutes", minutes=str(minutes))
-    days, hours = divmod(hours, 24)
-    if not days:
-        return texts.text("id", "wait_hours", hours=str(hours), minutes=str(minutes))
-    return texts.text("id", "wait_days", days=str(days), hours=str(hours))
+    """How long ago an ISO UTC time was, for staff."""
+    return duration((now - dt.datetime.fromisoformat(since)).total_seconds())
 
 
 def card_text(desk: Desk, ticket: dict[str, Any], name: str, language: str, transcript: list[dict[str, Any]]) -> str:

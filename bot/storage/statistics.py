@@ -19,6 +19,7 @@ from sqlite_utils import Database
 
 from bot import skm
 from bot.office_hours import JAKARTA
+from bot.storage import tickets
 
 PERIOD = "julianday({column}) >= julianday(?) AND julianday({column}) < julianday(?)"
 # Asia/Jakarta has no daylight saving: its days and weeks are UTC shifted by 7 hours.
@@ -27,7 +28,8 @@ LOCAL_DAY = "date({column}, '+7 hours')"
 LOCAL_WEEK = "date({column}, '+7 hours', 'weekday 0', '-6 days')"
 #: The end of a period without one: everything recorded so far (now() would drop the current second).
 NO_END = "9999-12-31"
-ACTIVE = "status IN ('open', 'taken')"
+#: A ticket open or taken (bot.storage.tickets.ACTIVE), as an SQL condition.
+ACTIVE = "status IN (" + ", ".join(f"'{status}'" for status in tickets.ACTIVE) + ")"
 #: Seconds from a ticket's opening to its first staff reply, or to now while it is still waiting.
 FIRST_REPLY = ("(julianday(COALESCE(first_reply_at, CASE WHEN " + ACTIVE + " THEN 'now' END)) "
                "- julianday(created_at)) * 86400")

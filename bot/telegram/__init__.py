@@ -214,7 +214,6 @@ def build_application(settings: Settings, assistant: Assistant, store: Store) ->
     application.add_handler(MessageHandler(staff_chat & new_message & filters.TEXT & ~filters.COMMAND, staff.staff_message))
     for kind in callbacks.STAFF_KINDS:
         application.add_handler(CallbackQueryHandler(staff.staff_button, pattern=kind.PATTERN))
-    application.add_handler(CallbackQueryHandler(staff.staff_button, pattern=callbacks.CloseConfirm.PATTERN))
     application.add_handler(MessageHandler(staff_chat & new_message & filters.REPLY & NON_TEXT, staff.staff_media))
     for kind in callbacks.RESIDENT_KINDS:
         application.add_handler(CallbackQueryHandler(residents.button, pattern=kind.PATTERN))

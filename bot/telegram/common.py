@@ -135,7 +135,7 @@ async def send_row(context: ContextTypes.DEFAULT_TYPE, row_id: int | None, outgo
         return
     try:
         sent = await send(context.bot, outgoing)
-    except TimedOut:  # Telegram may have sent it: not repeated (a card left unknown is posted again at start-up)
+    except TimedOut:  # Telegram may have sent it: never repeated (replies to it are routed by its ticket number)
         logger.warning("no answer from Telegram in time; delivery to chat %s uncertain", outgoing.chat_id)
         if row_id is not None:
             await outbox.uncertain(desk, row_id)

@@ -17,8 +17,6 @@ from bot.telegram.render import markup
 
 logger = logging.getLogger(__name__)
 
-#: Every button on a card.
-CARD_KINDS = (*callbacks.STAFF_KINDS, callbacks.CloseConfirm)
 #: What a message can carry besides text, as Telegram names it; an animation also carries a document, so it comes first.
 ATTACHMENTS = ("animation", "photo", "video", "audio", "voice", "video_note", "document", "sticker", "location",
                "contact", "poll")
@@ -67,7 +65,7 @@ async def staff_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     """Take or close a ticket from its card (closing is confirmed on the card first)."""
     query, user = update.callback_query, update.effective_user
     assert query and user
-    button = callbacks.parse(query.data or "", CARD_KINDS)
+    button = callbacks.parse(query.data or "", callbacks.STAFF_KINDS)
     if not isinstance(button, (callbacks.Take, callbacks.Close, callbacks.CloseConfirm)):
         await query.answer()
         return
