@@ -56,7 +56,7 @@ class OfficeHours:
 
 
 def duration(seconds: float) -> str:
-    """A waiting time for people: under a minute, minutes, hours and minutes, or days and hours."""
+    """A waiting time for people: under a minute, minutes, hours (and minutes), or days (and hours)."""
     minutes = int(seconds // 60)
     if minutes < 1:
         return text("id", "wait_moment")
@@ -64,9 +64,13 @@ def duration(seconds: float) -> str:
     if not hours:
         return text("id", "wait_minutes", minutes=str(minutes))
     days, hours = divmod(hours, 24)
-    if not days:
+    if not days and minutes:
         return text("id", "wait_hours", hours=str(hours), minutes=str(minutes))
-    return text("id", "wait_days", days=str(days), hours=str(hours))
+    if not days:
+        return text("id", "wait_whole_hours", hours=str(hours))
+    if hours:
+        return text("id", "wait_days", days=str(days), hours=str(hours))
+    return text("id", "wait_whole_days", days=str(days))
 
 
 def jakarta(timestamp: str) -> str:

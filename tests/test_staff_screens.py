@@ -15,7 +15,7 @@ from bot.assistant import Assistant
 from bot.desk import triage
 from bot.desk.callbacks import CloseConfirm, Erase
 from bot.desk.tickets import shorten, waited
-from bot.office_hours import JAKARTA
+from bot.office_hours import JAKARTA, duration
 from tests import test_telegram
 from tests.fake_telegram import FakeTelegram
 from tests.test_telegram import RESIDENT, STAFF, STAFF_CHAT, SUPERVISOR, RunningBot, buttons, escalate, make_settings
@@ -223,3 +223,7 @@ async def test_a_reply_to_a_resident_who_erased_their_data_is_reported(running: 
     notice = await fake.wait_for_text(STAFF_CHAT, "hapusdata")
     assert notice.params["reply_parameters"]["message_id"] == reply
     assert not [c for c in fake.sent(RESIDENT) if "masih ada?" in c.params["text"]]
+
+
+def test_a_wait_of_whole_hours_or_days_leaves_out_the_zero() -> None:
+    assert [duration(seconds) for seconds in (3600, 86400)] == ["1 jam", "1 hari"]
