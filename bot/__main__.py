@@ -113,6 +113,11 @@ def cmd_retention(args: argparse.Namespace, settings: Settings) -> int:
     from bot import storage
 
     counts = storage.apply_retention(storage.open_database(settings.database_path), settings.retention_days)
+    if settings.conversations_path.is_file():
+        from sqlite_utils import Database
+
+        state = Database(settings.conversations_path)
+        counts["conversation_state"] = storage.forget_old_conversation_state(state, settings.retention_days)
     print(", ".join(f"{table}: {count}" for table, count in counts.items()))
     return 0
 

@@ -14,14 +14,14 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
 from actions.dialogue import Outcome
 from actions.faq import visible_text
 from bot import texts
 from bot.normalize import Normalizer
 from bot.rasa_runtime.action_server import ActionServer
-from bot.rasa_runtime.agent import load_agent
+from bot.rasa_runtime.agent import ENDPOINTS_PATH, load_agent
 
 logger = logging.getLogger(__name__)
 
@@ -121,13 +121,57 @@ async def warmed_up(agent: Any) -> Any:
     return agent
 
 
-class Assistant:
+class Answering(Protocol):
+    """What the front ends need of the assistant, in this process (Assistant) or in workers (bot.workers)."""
+
+    model_path: Path
+
+    async def handle(self, message: str, sender_id: str, language: str | None = None, intent: str | None = None) -> Reply:
+        """Answer one message from one user."""
+
+    async def swap_model(self, model_path: Path) -> None:
+        """Answer with another model from now on."""
+
+    async def forget(self, sender_id: str) -> None:
+        """Delete one user's conversation state."""
+
+
+RunningT = TypeVar("RunningT", bound="Running")
+
+
+class Running:
+    """Something started on entering `async with` and stopped on leaving it."""
+
+    async def start(self) -> None:
+        """Start; raise if that cannot be done."""
+        raise NotImplementedError
+
+    async def stop(self) -> None:
+        """Stop and release what start took."""
+        raise NotImplementedError
+
+    async def __aenter__(self: RunningT) -> RunningT:
+        await self.start()
+        return self
+
+    async def __aexit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        await self.stop()
+
+
+class Assistant(Running):
     """The trained Rasa model plus its action server, started and stopped together."""
 
-    def __init__(self, model_path: Path, normalizer: Normalizer | None = None, faq_dir: Path | None = None) -> None:
+    def __init__(self, model_path: Path, normalizer: Normalizer | None = None, faq_dir: Path | None = None,
+                 conversations: Path | None = None, endpoints: Path = ENDPOINTS_PATH) -> None:
+        """conversations: the SQLite file that keeps conversation state across restarts (None: in memory);
+        endpoints: Rasa's endpoint file (tracker store and lock store)."""
         self.model_path = model_path
         self.normalize = normalizer or Normalizer.load()
         self.actions = ActionServer(faq_dir)
+        self.conversations = conversations
+        self.endpoints = endpoints
         self._agent: Any = None
 
     async def start(self) -> None:
@@ -136,7 +180,7 @@ class Assistant:
             raise FileNotFoundError(f"model {self.model_path} not found; run `python -m bot train`")
         self.actions.launch()
         try:
-            agent = await load_agent(self.model_path, self.actions.webhook)
+            agent = await self._load(self.model_path)
             await self.actions.wait_until_healthy()
             self._agent = await warmed_up(agent)
         except BaseException:
@@ -145,21 +189,24 @@ class Assistant:
 
     async def swap_model(self, model_path: Path) -> None:
         """Load another model and switch to it; the old one answers until the new one is ready."""
-        agent = await warmed_up(await load_agent(model_path, self.actions.webhook))
+        agent = await warmed_up(await self._load(model_path))
         self._agent, self.model_path = agent, model_path
+
+    async def _load(self, model_path: Path) -> Any:
+        return await load_agent(model_path, self.actions.webhook, self.conversations, self.endpoints)
+
+    async def forget(self, sender_id: str) -> None:
+        """Delete one user's conversation state (a resident who asked to be forgotten)."""
+        store = self._agent.tracker_store
+        store = getattr(store, "_tracker_store", store)  # Rasa wraps the configured store in a FailSafeTrackerStore
+        if hasattr(store, "forget"):
+            store.forget(sender_id)
+        else:  # Rasa's in-memory store
+            store.store.pop(sender_id, None)
 
     async def stop(self) -> None:
         """Stop the action server."""
         await self.actions.stop()
-
-    async def __aenter__(self) -> Assistant:
-        await self.start()
-        return self
-
-    async def __aexit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None:
-        await self.stop()
 
     async def handle(self, message: str, sender_id: str, language: str | None = None, intent: str | None = None) -> Reply:
         """Answer one message from one user; each sender has its own conversation state.

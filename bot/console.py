@@ -10,7 +10,7 @@ from typing import TextIO
 
 from actions.faq import visible_text
 from bot import texts
-from bot.assistant import Assistant
+from bot.assistant import Answering
 from bot.desk import residents
 from bot.desk.core import Desk
 from bot.desk.outgoing import Button, Outgoing, Person
@@ -40,7 +40,7 @@ async def reply_to(desk: Desk, line: str, buttons: list[Button]) -> list[Outgoin
     return await residents.message(desk, CONSOLE, line)
 
 
-async def chat(assistant: Assistant, settings: Settings, stdin: TextIO, stdout: TextIO) -> None:
+async def chat(assistant: Answering, settings: Settings, stdin: TextIO, stdout: TextIO) -> None:
     """Talk with one resident on the terminal until end of input; a number presses a button."""
     store = Store(open_database(":memory:"))
     desk = Desk(assistant, store, settings)
@@ -62,7 +62,7 @@ async def chat(assistant: Assistant, settings: Settings, stdin: TextIO, stdout: 
     print(texts.text("id", "console_bye"), file=stdout, flush=True)
 
 
-async def ask_jsonl(assistant: Assistant, stdin: TextIO, stdout: TextIO) -> int:
+async def ask_jsonl(assistant: Answering, stdin: TextIO, stdout: TextIO) -> int:
     """Answer each input line as a new conversation, printing one JSON object per line."""
     count = 0
     for line in stdin:

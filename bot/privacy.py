@@ -57,8 +57,11 @@ def clean(text: str) -> str:
 def mask(text: str) -> str:
     """Clean the text and replace e-mail addresses, phone, NIK/KK, account and passport numbers with placeholders."""
     text = clean(text)
+    seen = view(text)
     for pattern, placeholder in RULES:
-        text = substitute(text, pattern, placeholder)
+        masked = substitute(text, pattern, placeholder, seen)
+        if masked != text:
+            text, seen = masked, view(masked)
     return text
 
 
@@ -79,16 +82,20 @@ def view(text: str) -> tuple[str, Sequence[int]]:
     chars: list[str] = []
     origin: list[int] = []
     for index, char in enumerate(text):
-        if unicodedata.category(char) != "Cf":
+        if char.isascii():
+            chars.append(char)
+            origin.append(index)
+        elif unicodedata.category(char) != "Cf":
             normal = unicodedata.normalize("NFKC", char)
             chars.append(normal)
             origin += [index] * len(normal)
     return DASHES.sub("-", "".join(chars)), origin
 
 
-def substitute(text: str, pattern: re.Pattern[str], placeholder: Placeholder) -> str:
-    """Replace in `text` every stretch whose normalised view matches and gets a placeholder."""
-    normal, origin = view(text)
+def substitute(text: str, pattern: re.Pattern[str], placeholder: Placeholder,
+               seen: tuple[str, Sequence[int]] | None = None) -> str:
+    """Replace in `text` every stretch whose normalised view (`seen`, if already made) matches and gets a placeholder."""
+    normal, origin = seen or view(text)
     parts: list[str] = []
     end = 0
     for match in pattern.finditer(normal):

@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 from actions.faq import FAQ_DIR, files_signature, load_faq
-from bot.assistant import Assistant
+from bot.assistant import Answering
 from bot.paths import MODELS_DIR, ROOT
 from bot.training import model_path
 
@@ -21,7 +21,7 @@ class ModelWatcher:
     """Notices when the model no longer matches the content, trains a new one in another process, swaps it in."""
 
     def __init__(
-        self, assistant: Assistant, faq_dir: Path = FAQ_DIR, models_dir: Path = MODELS_DIR, interval: float = 10.0
+        self, assistant: Answering, faq_dir: Path = FAQ_DIR, models_dir: Path = MODELS_DIR, interval: float = 10.0
     ) -> None:
         self.assistant = assistant
         self.faq_dir = faq_dir

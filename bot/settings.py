@@ -18,7 +18,10 @@ SETTINGS: dict[str, tuple[str, str]] = {
     "STAFF_USER_IDS": ("", "Comma-separated Telegram user ids allowed to act as staff besides the group's members."),
     "SUPERVISOR_USER_IDS": ("", "Comma-separated Telegram user ids allowed to use /laporan."),
     "OFFICE_HOURS": ("Mon-Thu 08:00-16:00, Fri 08:00-16:30", "When staff answer, in Asia/Jakarta time."),
-    "DATABASE_PATH": ("data/tanya.db", "SQLite file for conversations, escalations and ratings (relative to the checkout)."),
+    "DATABASE_PATH": ("data/tanya.db", "SQLite file for conversations, escalations and ratings (relative to the checkout); "
+                      "the assistant's conversation state goes next to it (tanya-rasa.db)."),
+    "ANSWER_WORKERS": ("2", "Worker processes answering with the model (each about 0.5 GB); 0 answers in the bot's process."),
+    "RASA_ENDPOINTS": ("endpoints.yml", "Rasa endpoint file: tracker store and lock store (relative to the checkout)."),
     "WEBHOOK_URL": ("", "Public HTTPS URL for webhook mode; empty uses long polling."),
     "WEBHOOK_SECRET": ("", "Secret sent by Telegram with every webhook update (A-Z a-z 0-9 _ -); required with WEBHOOK_URL."),
     "WEBHOOK_PORT": ("8443", "Local port the webhook listener binds to (on 127.0.0.1, behind a reverse proxy)."),
@@ -75,6 +78,8 @@ class Settings:
     supervisor_user_ids: frozenset[int]
     office_hours: OfficeHours
     database_path: Path
+    answer_workers: int
+    rasa_endpoints: Path
     webhook_url: str
     webhook_secret: str = field(repr=False)
     webhook_port: int
@@ -85,6 +90,11 @@ class Settings:
     rate_limit_per_minute: int
     retention_days: int
     log_level: str
+
+    @property
+    def conversations_path(self) -> Path:
+        """The SQLite file of the assistant's conversation state (unless RASA_ENDPOINTS names another database)."""
+        return self.database_path.with_name(f"{self.database_path.stem}-rasa.db")
 
     @classmethod
     def load(cls, env_file: Path = ROOT / ".env", environ: dict[str, str] | None = None) -> Settings:
@@ -97,7 +107,10 @@ class Settings:
             hours = OfficeHours.parse(v["OFFICE_HOURS"])
         except ValueError as exc:
             raise SettingsError(str(exc)) from None
-        database = Path(v["DATABASE_PATH"])
+        database, endpoints = Path(v["DATABASE_PATH"]), Path(v["RASA_ENDPOINTS"])
+        workers = _int("ANSWER_WORKERS", v["ANSWER_WORKERS"])
+        if workers < 0:
+            raise SettingsError(f"ANSWER_WORKERS must be 0 or more, got {workers}")
         if v["WEBHOOK_URL"] and not re.fullmatch(r"[A-Za-z0-9_-]{1,256}", v["WEBHOOK_SECRET"]):
             raise SettingsError("WEBHOOK_SECRET must be set in webhook mode: 1-256 characters of A-Z, a-z, 0-9, _ and -")
         return cls(
@@ -108,6 +121,8 @@ class Settings:
             supervisor_user_ids=_ids("SUPERVISOR_USER_IDS", v["SUPERVISOR_USER_IDS"]),
             office_hours=hours,
             database_path=database if database.is_absolute() else ROOT / database,
+            answer_workers=workers,
+            rasa_endpoints=endpoints if endpoints.is_absolute() else ROOT / endpoints,
             webhook_url=v["WEBHOOK_URL"],
             webhook_secret=v["WEBHOOK_SECRET"],
             webhook_port=_int("WEBHOOK_PORT", v["WEBHOOK_PORT"]),

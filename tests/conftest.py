@@ -30,8 +30,10 @@ def model_path() -> Path:
 
 
 @pytest_asyncio.fixture(scope="session")
-async def assistant(model_path: Path) -> AsyncIterator[Assistant]:
-    async with Assistant(model_path) as running:
+async def assistant(model_path: Path, tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Assistant]:
+    """The assistant as the bot runs it, conversations in Rasa's SQL tracker store on SQLite."""
+    conversations = tmp_path_factory.mktemp("assistant") / "tanya-rasa.db"
+    async with Assistant(model_path, conversations=conversations) as running:
         yield running
 
 

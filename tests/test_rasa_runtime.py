@@ -5,7 +5,9 @@ from __future__ import annotations
 import inspect
 import logging
 import os
+import time
 import uuid
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -15,11 +17,13 @@ from jsonschema import ValidationError
 from rasa.core.actions.action import RemoteAction
 from rasa.shared.core.events import Event
 from rasa.shared.utils.common import all_subclasses
+from sqlite_utils import Database
 
 from bot.assistant import Assistant
 from bot.rasa_runtime.action_server import ActionServer
 from bot.rasa_runtime.patches import RASA_VERSION, apply_patches
-from bot.rasa_runtime.tracker_store import MAX_TRACKER_EVENTS
+from bot.rasa_runtime.tracker_store import MAX_TRACKER_EVENTS, ConversationStore
+from bot.storage import forget_old_conversation_state
 from tests.conftest import tracker_dict
 
 
@@ -83,6 +87,11 @@ def test_event_lookup_patch_gives_rasa_classes() -> None:
             lookup("no_such_event")
 
 
+def stored_events(assistant: Assistant, sender: str) -> list[str]:
+    assert assistant.conversations
+    return [row["data"] for row in Database(assistant.conversations)["events"].rows_where("sender_id = ?", [sender])]
+
+
 async def test_conversations_keep_only_their_last_events(assistant: Assistant) -> None:
     sender = f"bound-{uuid.uuid4().hex}"
     for _ in range(20):
@@ -90,6 +99,41 @@ async def test_conversations_keep_only_their_last_events(assistant: Assistant) -
     tracker = await assistant._agent.tracker_store.retrieve(sender)
     assert len(tracker.events) == MAX_TRACKER_EVENTS
     assert tracker.latest_message.text == "halo"
+    assert len(stored_events(assistant, sender)) == MAX_TRACKER_EVENTS
+
+
+async def test_stored_conversations_are_masked(assistant: Assistant) -> None:
+    sender = f"mask-{uuid.uuid4().hex}"
+    await assistant.handle("NIK saya 3171234567890123 mau bikin paspor", sender)
+    stored = "".join(stored_events(assistant, sender))
+    assert "[NIK/KK]" in stored
+    assert "3171234567890123" not in stored
+
+
+async def test_a_store_started_again_reads_the_conversation_from_the_database(assistant: Assistant) -> None:
+    sender = f"again-{uuid.uuid4().hex}"
+    await assistant.handle("qwzx vbnm", sender)
+    assert assistant.conversations
+    fresh = ConversationStore(assistant._agent.domain, db=str(assistant.conversations))
+    tracker = await fresh.retrieve(sender)
+    assert tracker is not None
+    assert tracker.get_slot("failures") == 1
+
+
+async def test_forgetting_deletes_the_stored_conversation(assistant: Assistant) -> None:
+    sender = f"forget-{uuid.uuid4().hex}"
+    await assistant.handle("halo", sender)
+    await assistant.forget(sender)
+    assert stored_events(assistant, sender) == []
+    assert await assistant._agent.tracker_store.retrieve(sender) is None
+
+
+def test_old_conversation_state_goes_with_the_retention_period(tmp_path: Path) -> None:
+    db = Database(tmp_path / "tanya-rasa.db")
+    db["events"].insert_all([{"sender_id": "a", "timestamp": time.time() - 200 * 86400, "data": "{}"},
+                             {"sender_id": "a", "timestamp": time.time(), "data": "{}"}])
+    assert forget_old_conversation_state(db, 180) == 1
+    assert db["events"].count == 1
 
 
 def test_action_server_leads_its_own_process_group(assistant: Assistant) -> None:

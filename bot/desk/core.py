@@ -14,7 +14,7 @@ from bot.settings import Settings
 from bot.storage import Store
 
 if TYPE_CHECKING:
-    from bot.assistant import Assistant
+    from bot.assistant import Answering
 
 
 async def nobody_is_staff(user_id: int) -> bool:
@@ -26,7 +26,7 @@ async def nobody_is_staff(user_id: int) -> bool:
 class Desk:
     """The assistant, the database, the settings, the live FAQ and the limits, shared by every rule."""
 
-    assistant: Assistant
+    assistant: Answering
     store: Store
     settings: Settings
     #: Whether a user is currently a member of the staff group (asked of the channel).

@@ -198,6 +198,7 @@ async def press(  # noqa: PLR0911, PLR0912
         case cb.Erase(confirmed):
             if confirmed:
                 await desk.store(storage.erase_user, person.id)
+                await desk.assistant.forget(sender_id(person))
             return [Outgoing(person.id, texts.text(language, "erased" if confirmed else "erase_cancelled"))]
         case cb.Complaint():
             return await complaints.begin(desk, person, language)

@@ -8,6 +8,7 @@ The model is saved as arrays and JSON (no pickle), so loading a model file never
 
 from __future__ import annotations
 
+import functools
 import itertools
 import json
 from collections.abc import Sequence
@@ -65,8 +66,9 @@ class TopicModel:
         self.classifier = LogisticRegression(C=self.settings.c, solver=self.settings.solver, max_iter=3000,
                                              class_weight=self.settings.class_weight)
 
-    @property
+    @functools.cached_property
     def classes(self) -> list[str]:
+        """The intents, in the order of the probability columns (known once the model is fitted or loaded)."""
         return [str(c) for c in self.classifier.classes_]
 
     def fit(self, texts: Sequence[str], labels: Sequence[str]) -> TopicModel:

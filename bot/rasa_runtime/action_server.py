@@ -151,12 +151,15 @@ def wait_until_healthy(url: str, process: subprocess.Popen[bytes]) -> None:
     raise RuntimeError(f"action server did not start within {START_TIMEOUT:.0f} s")
 
 
-def die_with_parent() -> Callable[[], None] | None:
-    """A preexec_fn that has Linux SIGKILL the child when the bot dies, even by SIGKILL (None elsewhere)."""
+def die_with_parent(parent: int | None = None) -> Callable[[], None] | None:
+    """A preexec_fn that has Linux SIGKILL the child when the bot dies, even by SIGKILL (None elsewhere).
+
+    parent: the process whose death ends the caller (default this one, for a child it is about to start).
+    """
     if not sys.platform.startswith("linux"):
         return None
     prctl = ctypes.CDLL(None, use_errno=True).prctl  # looked up before the fork: the child only makes the call
-    parent = os.getpid()
+    parent = os.getpid() if parent is None else parent
 
     def arm() -> None:
         if prctl(PR_SET_PDEATHSIG, signal.SIGKILL) != 0:

@@ -37,7 +37,7 @@ from bot.storage.outbox import (
     settle_in_flight,
     start_sending,
 )
-from bot.storage.privacy import apply_retention, erase_user, user_data_summary
+from bot.storage.privacy import apply_retention, erase_user, forget_old_conversation_state, user_data_summary
 from bot.storage.schema import MIGRATIONS, migrate, now, open_database
 from bot.storage.statistics import Figures, report_figures, summary
 from bot.storage.tickets import (
@@ -83,6 +83,7 @@ __all__ = [
     "drop_draft",
     "erase_user",
     "escalate",
+    "forget_old_conversation_state",
     "get_draft",
     "get_ticket",
     "last_answered_topic",

@@ -10,17 +10,19 @@ from typing import Any
 from sqlite_utils import Database
 
 from bot.privacy import mask
-from bot.storage.schema import now
+from bot.storage.schema import insert, now
 
 
 def touch_user(db: Database, user_id: int, display_name: str) -> dict[str, Any]:
     """Record that a user wrote (creating them on first contact, display name masked) and return their row."""
-    row = {"id": user_id, "display_name": mask(display_name), "last_seen": now()}
-    with db.atomic():
-        if not db.table("users").count_where("id = ?", [user_id]):
-            row.update(created_at=row["last_seen"], language="")
-        db.table("users").upsert(row, pk="id")
-    return dict(db.table("users").get(user_id))
+    seen = now()
+    db.execute(
+        "INSERT INTO users (id, display_name, last_seen, created_at, language) VALUES (?, ?, ?, ?, '') "
+        "ON CONFLICT (id) DO UPDATE SET display_name = excluded.display_name, last_seen = excluded.last_seen",
+        [user_id, mask(display_name), seen, seen],
+    )
+    cursor = db.execute("SELECT * FROM users WHERE id = ?", [user_id])
+    return dict(zip([c[0] for c in cursor.description], cursor.fetchone(), strict=True))
 
 
 def set_language(db: Database, user_id: int, language: str) -> None:
@@ -36,8 +38,7 @@ def user_language(db: Database, user_id: int) -> str:
 
 def log_message(db: Database, user_id: int, direction: str, text: str, **fields: Any) -> int:
     """Store one message of a conversation, masked; direction is 'in', 'out', 'staff' or 'system'."""
-    row = {"user_id": user_id, "direction": direction, "text": mask(text), "created_at": now(), **fields}
-    return int(db.table("messages").insert(row).last_pk or 0)
+    return insert(db, "messages", {"user_id": user_id, "direction": direction, "text": mask(text), "created_at": now(), **fields})
 
 
 def recent_messages(db: Database, user_id: int, limit: int = 8) -> list[dict[str, Any]]:
@@ -115,13 +116,13 @@ def drop_draft(db: Database, user_id: int) -> None:
 
 def update_done(db: Database, update_id: int) -> bool:
     """Whether this Telegram update was already handled (so a redelivery after a crash is skipped)."""
-    return bool(db.table("processed_updates").count_where("update_id = ?", [update_id]))
+    return db.execute("SELECT 1 FROM processed_updates WHERE update_id = ?", [update_id]).fetchone() is not None
 
 
 def mark_update_done(db: Database, update_id: int) -> None:
     """Record that an update has been handled completely: it leaves the inbox."""
     with db.atomic():
-        db.table("processed_updates").insert({"update_id": update_id, "done_at": now()}, replace=True)
+        insert(db, "processed_updates", {"update_id": update_id, "done_at": now()}, "OR REPLACE")
         db.execute("DELETE FROM inbox WHERE update_id = ?", [update_id])
 
 
@@ -129,7 +130,7 @@ def receive_update(db: Database, update_id: int, raw: str) -> None:
     """Keep an update (masked JSON) until it is handled; one handled already, or kept already, is left alone."""
     with db.atomic():
         if not update_done(db, update_id):
-            db.table("inbox").insert({"update_id": update_id, "raw": raw, "received_at": now()}, ignore=True)
+            insert(db, "inbox", {"update_id": update_id, "raw": raw, "received_at": now()}, "OR IGNORE")
 
 
 def unfinished_updates(db: Database) -> list[str]:

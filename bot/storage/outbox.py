@@ -16,7 +16,7 @@ from typing import Any, NamedTuple
 
 from sqlite_utils import Database
 
-from bot.storage.schema import now
+from bot.storage.schema import insert, now
 from bot.storage.tickets import record_staff_reply
 
 PENDING, SENDING, SENT, UNCERTAIN, FAILED = "pending", "sending", "sent", "uncertain", "failed"
@@ -39,10 +39,10 @@ def queue_outgoing(db: Database, update_id: int, messages: Sequence[Queued],
         for reply in staff_replies:
             record_staff_reply(db, *reply)
         return [
-            int(db.table("outbox").insert({
+            insert(db, "outbox", {
                 "update_id": update_id, "position": position, "chat_id": queued.chat_id, "message": queued.message,
                 "ticket_id": queued.ticket_id, "track": queued.track, "state": PENDING, "created_at": now(),
-            }).last_pk or 0)
+            })
             for position, queued in enumerate(messages)
         ]
 
@@ -66,9 +66,8 @@ def start_sending(db: Database, row_id: int) -> bool:
 
 def mark_sent(db: Database, row_id: int, message_ids: Sequence[int]) -> None:
     """Record the Telegram message ids of a sent message and drop its text."""
-    db.table("outbox").update(
-        row_id, {"state": SENT, "message_ids": json.dumps(list(message_ids)), "sent_at": now(), "message": ""}
-    )
+    db.execute("UPDATE outbox SET state = ?, message_ids = ?, sent_at = ?, message = '' WHERE id = ?",
+               [SENT, json.dumps(list(message_ids)), now(), row_id])
 
 
 def mark_uncertain(db: Database, row_id: int) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import time
 from typing import Any
 
 from sqlite_utils import Database
@@ -69,3 +70,11 @@ def apply_retention(db: Database, days: int) -> dict[str, int]:
             f"DELETE FROM processed_updates WHERE {older('done_at')}", [cutoff]
         ).rowcount
     return counts
+
+
+def forget_old_conversation_state(db: Database, days: int) -> int:
+    """Delete the assistant's conversation events (Rasa's tracker store file) older than `days`."""
+    if not db["events"].exists():
+        return 0
+    with db.conn:
+        return db.execute("DELETE FROM events WHERE timestamp < ?", [time.time() - days * 86400]).rowcount

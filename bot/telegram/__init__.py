@@ -22,10 +22,9 @@ from telegram.ext import (
     TypeHandler,
     filters,
 )
-from telegram.request import HTTPXRequest
 
 from bot import texts
-from bot.assistant import Assistant
+from bot.assistant import Answering, Assistant
 from bot.desk import callbacks, inbox, outbox
 from bot.desk.core import Desk
 from bot.desk.outgoing import Outgoing
@@ -38,6 +37,8 @@ from bot.telegram.common import desk_of, send, send_rows, staff_group_check
 from bot.telegram.groups import GroupQueues
 from bot.telegram.intake import InboxQueue
 from bot.telegram.order import ChatOrderedProcessor
+from bot.telegram.request import AiohttpRequest
+from bot.workers import AssistantPool
 
 logger = logging.getLogger(__name__)
 
@@ -175,14 +176,14 @@ async def mark_update_handled(update: object, context: ContextTypes.DEFAULT_TYPE
         await desk_of(context).handled(update.update_id)
 
 
-def build_application(settings: Settings, assistant: Assistant, store: Store) -> Application:
+def build_application(settings: Settings, assistant: Answering, store: Store) -> Application:
     """Create the python-telegram-bot application with every handler wired."""
     bot = TolerantBot(
         settings.telegram_bot_token,
         base_url=settings.telegram_api_base_url,
         base_file_url=settings.telegram_api_base_url.replace("/bot", "/file/bot"),
-        request=HTTPXRequest(connection_pool_size=64, read_timeout=SEND_TIMEOUT),
-        get_updates_request=HTTPXRequest(),
+        request=AiohttpRequest(connection_pool_size=64, read_timeout=SEND_TIMEOUT),
+        get_updates_request=AiohttpRequest(),
         # Paces the staff group below Telegram's 20 messages a minute per group (a busy desk reaches that) and
         # waits out any flood-control refusal, then sends again. No overall pace: Telegram's "about 30 a second"
         # is for broadcasts; answers to residents who wrote first are sent at once and a refusal is waited out.
@@ -236,6 +237,14 @@ async def receive_updates(application: Application, settings: Settings) -> None:
         await updater.start_polling(allowed_updates=Update.ALL_TYPES)
 
 
+def answering(settings: Settings, model: Path) -> Assistant | AssistantPool:
+    """The assistant the settings ask for: ANSWER_WORKERS worker processes, or this process (0)."""
+    if settings.answer_workers:
+        return AssistantPool(model, settings.answer_workers, settings.conversations_path, settings.rasa_endpoints,
+                             settings.log_level)
+    return Assistant(model, conversations=settings.conversations_path, endpoints=settings.rasa_endpoints)
+
+
 async def serve(settings: Settings, model: Path) -> None:
     """Run the bot until Ctrl-C or SIGTERM: the assistant, the database, and polling or a webhook."""
     stopping = asyncio.Event()
@@ -244,7 +253,7 @@ async def serve(settings: Settings, model: Path) -> None:
         loop.add_signal_handler(sig, stopping.set)
     store = Store(open_database(settings.database_path))
     try:
-        async with Assistant(model) as assistant:
+        async with answering(settings, model) as assistant:
             application = build_application(settings, assistant, store)
             watcher = asyncio.create_task(ModelWatcher(assistant).run())
             await start(application, settings)

@@ -1,0 +1,97 @@
+"""Real PostgreSQL and Redis servers on 127.0.0.1 for the scale-out test and benchmark, from Debian's packages.
+
+They are installed with apt-get when missing (as root, where apt-get is), started on free ports in a temporary
+directory, and stopped and deleted afterwards. Without them, `unavailable()` says why and the callers skip.
+"""
+
+from __future__ import annotations
+
+import glob
+import os
+import shutil
+import subprocess
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from bot.rasa_runtime.action_server import free_port
+
+PACKAGES = ("postgresql", "redis-server")
+START_TIMEOUT = 60.0
+
+
+def postgres_bin() -> Path | None:
+    """The directory of PostgreSQL's server programs (initdb, pg_ctl), newest version first."""
+    found = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"), key=lambda p: int(Path(p).parts[-3]), reverse=True)
+    return Path(found[0]).parent if found else None
+
+
+def unavailable() -> str | None:
+    """Why the servers cannot be run here (None when they can), installing them first if possible."""
+    if postgres_bin() is None or shutil.which("redis-server") is None:
+        if os.geteuid() != 0 or shutil.which("apt-get") is None:
+            return "PostgreSQL and Redis are not installed (apt-get install postgresql redis-server)"
+        env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
+        install = ["apt-get", "install", "-y", "-q", "--no-install-recommends", *PACKAGES]
+        if subprocess.run(install, env=env, capture_output=True, check=False).returncode != 0:
+            subprocess.run(["apt-get", "update", "-q"], env=env, capture_output=True, check=False)
+            if subprocess.run(install, env=env, capture_output=True, check=False).returncode != 0:
+                return "apt-get could not install postgresql and redis-server"
+    return None
+
+
+def as_postgres(command: list[str]) -> list[str]:
+    """A command run as the postgres user when we are root (PostgreSQL refuses to run as root)."""
+    return ["runuser", "-u", "postgres", "--", *command] if os.geteuid() == 0 else command
+
+
+def wait_until(check: Callable[[], bool], what: str) -> None:
+    """Wait until check() is true, or raise after START_TIMEOUT."""
+    deadline = time.monotonic() + START_TIMEOUT
+    while time.monotonic() < deadline:
+        if check():
+            return
+        time.sleep(0.2)
+    raise RuntimeError(f"{what} did not start within {START_TIMEOUT:.0f} s")
+
+
+@contextmanager
+def postgres_and_redis() -> Iterator[dict[str, str]]:
+    """Start PostgreSQL and Redis on free loopback ports; yield the TANYA_POSTGRES_* / TANYA_REDIS_* settings."""
+    binaries = postgres_bin()
+    assert binaries is not None, "call unavailable() first"
+    scratch = Path(tempfile.mkdtemp(prefix="tanya-services-"))
+    data, sockets = scratch / "postgres", scratch / "sockets"
+    sockets.mkdir()
+    if os.geteuid() == 0:
+        shutil.chown(scratch, "postgres")
+        shutil.chown(sockets, "postgres")
+    pg_port, redis_port = free_port(), free_port()
+    redis = None
+    try:
+        subprocess.run(as_postgres([str(binaries / "initdb"), "-D", str(data), "-U", "tanya", "--auth=trust", "-E", "UTF8"]),
+                       check=True, capture_output=True)
+        options = f"-p {pg_port} -k {sockets} -c listen_addresses=127.0.0.1 -c fsync=off"
+        subprocess.run(as_postgres([str(binaries / "pg_ctl"), "-D", str(data), "-o", options, "-l", str(scratch / "pg.log"),
+                                    "-w", "start"]), check=True, capture_output=True)
+        subprocess.run([str(binaries / "createdb"), "-h", "127.0.0.1", "-p", str(pg_port), "-U", "tanya",
+                        "tanya"], check=True, capture_output=True)
+        redis = subprocess.Popen(["redis-server", "--port", str(redis_port), "--bind", "127.0.0.1", "--save", "",
+                                  "--appendonly", "no"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        wait_until(lambda: subprocess.run(["redis-cli", "-p", str(redis_port), "ping"], check=False, capture_output=True,
+                                          text=True).stdout.strip() == "PONG", "Redis")
+        yield {
+            "TANYA_POSTGRES_HOST": "127.0.0.1", "TANYA_POSTGRES_PORT": str(pg_port), "TANYA_POSTGRES_DB": "tanya",
+            "TANYA_POSTGRES_USER": "tanya", "TANYA_POSTGRES_PASSWORD": "", "TANYA_REDIS_HOST": "127.0.0.1",
+            "TANYA_REDIS_PORT": str(redis_port),
+        }
+    finally:
+        if redis is not None:
+            redis.terminate()
+            redis.wait(timeout=30)
+        if (data / "postmaster.pid").exists():
+            subprocess.run(as_postgres([str(binaries / "pg_ctl"), "-D", str(data), "-m", "fast", "-w", "stop"]),
+                           capture_output=True, check=False)
+        shutil.rmtree(scratch, ignore_errors=True)
