@@ -29,6 +29,7 @@ from bot.report import percentile
 from bot.training import ensure_model
 from tests import services
 from tests.fake_telegram import Call, FakeTelegram, bot_process_env
+from tests.processes import descendants
 
 STAFF_CHAT, STAFF = -1009999, 424242
 REPLY_TIMEOUT = 15.0
@@ -162,17 +163,10 @@ def checkout(revision: str) -> Path:
 
 def tree_memory_mb(pid: int) -> float:
     """Resident memory of a process and all its descendants (MB), from /proc."""
-    children: dict[int, list[int]] = {}
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        with contextlib.suppress(OSError, ValueError, IndexError):
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-            children.setdefault(int(fields[1]), []).append(int(stat.parent.name))
-    total, todo = 0, [pid]
-    while todo:
-        current = todo.pop()
-        todo += children.get(current, [])
-        with contextlib.suppress(OSError, ValueError, IndexError):
-            total += int(Path(f"/proc/{current}/statm").read_text().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+    total = 0
+    for member in (pid, *descendants(pid)):
+        with contextlib.suppress(OSError, ValueError, IndexError):  # the process ended while we looked
+            total += int(Path(f"/proc/{member}/statm").read_text().split()[1]) * os.sysconf("SC_PAGE_SIZE")
     return total / 2**20
 
 

@@ -73,8 +73,13 @@ class AssistantPool(Running):
         return zlib.crc32(sender_id.encode("utf-8")) % len(self._executors)
 
     async def _call(self, index: int, call: str, *args: Any, **kwargs: Any) -> Any:
-        loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(self._executors[index], _run, call, args, kwargs)
+        """Run an Assistant method in one worker; a worker found dead is replaced (the next call starts it)."""
+        try:
+            return await asyncio.get_running_loop().run_in_executor(self._executors[index], _run, call, args, kwargs)
+        except BrokenProcessPool:
+            logger.error("answer worker %d died; starting it again", index)
+            self._executors[index] = self._executor()
+            raise
 
     async def start(self) -> None:
         """Start every worker (model loading in parallel) and wait until each can answer."""
@@ -90,8 +95,6 @@ class AssistantPool(Running):
         try:
             reply: Reply = await self._call(index, "handle", message, sender_id, language=language, intent=intent)
         except BrokenProcessPool:
-            logger.error("answer worker %d died; starting it again", index)
-            self._executors[index] = self._executor()
             return unavailable(language or "id")
         return reply
 
@@ -106,7 +109,7 @@ class AssistantPool(Running):
 
     async def stop(self) -> None:
         """Stop each worker's action server, then the workers."""
-        for index, executor in enumerate(self._executors):
-            with contextlib.suppress(BrokenProcessPool):
-                await self._call(index, "stop")
+        for executor in self._executors:
+            with contextlib.suppress(BrokenProcessPool):  # a dead worker has nothing left to stop
+                await asyncio.get_running_loop().run_in_executor(executor, _run, "stop", (), {})
             executor.shutdown(wait=True, cancel_futures=True)

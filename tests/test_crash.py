@@ -17,6 +17,7 @@ from sqlite_utils import Database
 
 from bot.paths import ROOT
 from tests.fake_telegram import Call, FakeTelegram, bot_process_env
+from tests.processes import descendants
 
 pytestmark = pytest.mark.slow
 STAFF_CHAT, STAFF, RESIDENT = -1005555, 5101, 7301
@@ -83,26 +84,6 @@ def process_group(pgid: int) -> list[int]:
         if int(group) == pgid and state not in ("Z", "X"):
             members.append(int(stat.parent.name))
     return members
-
-
-def descendants(pid: int) -> dict[int, bytes]:
-    """The live descendants of a process (answer workers, action servers) with their command lines, from /proc."""
-    children: dict[int, list[tuple[int, bytes]]] = {}
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            state, parent = stat.read_text().rsplit(")", 1)[1].split()[:2]
-            command = (stat.parent / "cmdline").read_bytes()
-        except OSError:  # the process ended while we looked
-            continue
-        if state not in ("Z", "X"):
-            children.setdefault(int(parent), []).append((int(stat.parent.name), command))
-    found: dict[int, bytes] = {}
-    todo = [pid]
-    while todo:
-        for child, command in children.get(todo.pop(), []):
-            found[child] = command
-            todo.append(child)
-    return found
 
 
 def alive(pid: int) -> bool:

@@ -12,6 +12,8 @@ from bot.paths import ROOT
 from bot.rasa_runtime.patches import apply_patches
 
 ENDPOINTS_PATH = ROOT / "endpoints.yml"
+#: Tracker store types of an endpoint file that keep conversations in an SQL database.
+SQL_TRACKER_STORES = ("sql", "bot.rasa_runtime.tracker_store.ConversationStore")
 
 
 async def load_agent(model_path: Path, action_webhook: str, conversations: Path | None = None,
@@ -31,7 +33,8 @@ async def load_agent(model_path: Path, action_webhook: str, conversations: Path 
     endpoints = AvailableEndpoints.read_endpoints(str(endpoints_path))
     endpoints.action = EndpointConfig(url=action_webhook)
     store = endpoints.tracker_store
-    if store is not None and store.kwargs.get("dialect", "sqlite") == "sqlite" and not store.kwargs.get("db"):
+    if (store is not None and store.type in SQL_TRACKER_STORES and store.kwargs.get("dialect", "sqlite") == "sqlite"
+            and not store.kwargs.get("db")):
         if conversations is None:
             endpoints.tracker_store = None
         else:

@@ -21,8 +21,7 @@ def touch_user(db: Database, user_id: int, display_name: str) -> dict[str, Any]:
         "ON CONFLICT (id) DO UPDATE SET display_name = excluded.display_name, last_seen = excluded.last_seen",
         [user_id, mask(display_name), seen, seen],
     )
-    cursor = db.execute("SELECT * FROM users WHERE id = ?", [user_id])
-    return dict(zip([c[0] for c in cursor.description], cursor.fetchone(), strict=True))
+    return next(db.query("SELECT * FROM users WHERE id = ?", [user_id]))
 
 
 def set_language(db: Database, user_id: int, language: str) -> None:

@@ -66,18 +66,23 @@ def start_sending(db: Database, row_id: int) -> bool:
 
 def mark_sent(db: Database, row_id: int, message_ids: Sequence[int]) -> None:
     """Record the Telegram message ids of a sent message and drop its text."""
-    db.execute("UPDATE outbox SET state = ?, message_ids = ?, sent_at = ?, message = '' WHERE id = ?",
-               [SENT, json.dumps(list(message_ids)), now(), row_id])
+    finish(db, row_id, SENT, json.dumps(list(message_ids)))
 
 
 def mark_uncertain(db: Database, row_id: int) -> None:
     """Record that a message may or may not have arrived (Telegram did not answer in time)."""
-    db.table("outbox").update(row_id, {"state": UNCERTAIN, "sent_at": now(), "message": ""})
+    finish(db, row_id, UNCERTAIN)
 
 
 def mark_failed(db: Database, row_id: int) -> None:
     """Record that Telegram refused a message (the error is in the log)."""
-    db.table("outbox").update(row_id, {"state": FAILED, "sent_at": now(), "message": ""})
+    finish(db, row_id, FAILED)
+
+
+def finish(db: Database, row_id: int, state: str, message_ids: str | None = None) -> None:
+    """Record how sending a message ended (with the Telegram message ids of a sent one) and drop its text."""
+    db.execute("UPDATE outbox SET state = ?, message_ids = ?, sent_at = ?, message = '' WHERE id = ?",
+               [state, message_ids, now(), row_id])
 
 
 def settle_in_flight(db: Database) -> int:
