@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import functools
 import os
 import random
 import re
@@ -74,10 +75,12 @@ class Stats:
         return count / span if span > 0 else 0.0
 
 
-def questions() -> list[str]:
-    """Realistic questions: the held-out file (never trained on)."""
+@functools.cache
+def questions() -> tuple[str, ...]:
+    """Realistic questions: the held-out file (never trained on), read once: parsing it for every simulated
+    resident kept the load generator, and so the fake Bot API in the same process, busy for seconds."""
     heldout = yaml.safe_load((ROOT / "tests" / "data" / "heldout.yml").read_text(encoding="utf-8"))
-    return [m for intent, ms in heldout.items() if intent not in ("human_handoff", "goodbye") for m in ms]
+    return tuple(m for intent, ms in heldout.items() if intent not in ("human_handoff", "goodbye") for m in ms)
 
 
 async def send_and_wait(fake: FakeTelegram, user: int, text: str, stats: Stats, deadline: float) -> list[dict[str, object]]:

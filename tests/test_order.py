@@ -10,6 +10,7 @@ import pytest
 from telegram import Update
 
 from bot.telegram.order import ChatOrderedProcessor, chat_key
+from bot.telegram.pacing import MessagePacer
 from tests import test_telegram
 from tests.fake_telegram import FakeTelegram
 from tests.test_telegram import RESIDENT, STAFF, STAFF_CHAT, RunningBot, escalate
@@ -110,6 +111,20 @@ async def test_no_more_than_the_limit_run_at_once() -> None:
     assert started == [0, 1, 2]
 
 
+async def test_the_staff_group_takes_no_slot_residents_hold() -> None:
+    processor, gate = ChatOrderedProcessor(2, priority=[-100]), asyncio.Event()
+    log: list[str] = []
+    tasks = [asyncio.create_task(processor.process_update(make_update(n, n), handle(log, f"r{n}", gate)))
+             for n in range(3)]
+    tasks += [asyncio.create_task(processor.process_update(make_update(10 + n, -100), handle(log, f"s{n}")))
+              for n in range(2)]
+    await settle()
+    assert log == ["s0", "s1"]
+    gate.set()
+    await asyncio.gather(*tasks)
+    assert log == ["s0", "s1", "r0", "r1", "r2"]
+
+
 async def test_idle_chats_are_forgotten() -> None:
     processor = ChatOrderedProcessor(4)
     await asyncio.gather(*(processor.process_update(make_update(n, n % 3), handle([], "x")) for n in range(9)))
@@ -140,3 +155,23 @@ def test_the_key_is_the_chat_else_the_user(update: Update, key: int) -> None:
 def test_updates_without_chat_or_user_have_keys_of_their_own() -> None:
     bare = Update.de_json({"update_id": 1}, None)
     assert chat_key(bare) != chat_key(bare)
+
+
+async def test_reading_a_member_skips_the_group_pace_messages_keep() -> None:
+    pacer = MessagePacer(overall_max_rate=0, group_max_rate=1, group_time_period=60)
+    await pacer.initialize()
+    calls: list[str] = []
+
+    async def request(name: str) -> bool:
+        calls.append(name)
+        return True
+
+    group = {"chat_id": -100}
+    assert await pacer.process_request(request, ("sendMessage",), {}, "sendMessage", group, None)
+    second = asyncio.create_task(pacer.process_request(request, ("sendMessage 2",), {}, "sendMessage", group, None))
+    assert await asyncio.wait_for(
+        pacer.process_request(request, ("getChatMember",), {}, "getChatMember", {**group, "user_id": 5}, None), 1)
+    await settle()
+    assert calls == ["sendMessage", "getChatMember"]  # the second message waits out the group's minute
+    second.cancel()
+    await pacer.shutdown()

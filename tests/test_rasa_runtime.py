@@ -15,6 +15,11 @@ import pytest
 import rasa
 from jsonschema import ValidationError
 from rasa.core.actions.action import RemoteAction
+from rasa.core.channels import UserMessage
+from rasa.core.policies.rule_policy import RULES, RULES_FOR_LOOP_UNHAPPY_PATH, RulePolicy
+from rasa.engine.constants import PLACEHOLDER_MESSAGE, PLACEHOLDER_TRACKER
+from rasa.engine.exceptions import GraphRunError
+from rasa.engine.runner.dask import DaskGraphRunner
 from rasa.shared.core.events import Event
 from rasa.shared.utils.common import all_subclasses
 from sqlite_utils import Database
@@ -48,11 +53,14 @@ def test_patches_are_written_for_the_installed_rasa() -> None:
 def test_another_rasa_version_runs_unpatched(monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture) -> None:
     monkeypatch.setattr(RemoteAction, "_validate_action_result", unpatched(RemoteAction, "_validate_action_result"))
     monkeypatch.setattr(Event, "resolve_by_type", staticmethod(unpatched(Event, "resolve_by_type")))
+    monkeypatch.setattr(RulePolicy, "_get_possible_keys", unpatched(RulePolicy, "_get_possible_keys"))
+    monkeypatch.setattr(DaskGraphRunner, "run", unpatched(DaskGraphRunner, "run"))
     monkeypatch.setattr(rasa, "__version__", "3.7.0")
     with caplog.at_level(logging.WARNING):
         assert not apply_patches()
-    assert not hasattr(RemoteAction._validate_action_result, "__wrapped__")
-    assert not hasattr(Event.resolve_by_type, "__wrapped__")
+    for patched in (RemoteAction._validate_action_result, Event.resolve_by_type, RulePolicy._get_possible_keys,
+                    DaskGraphRunner.run):
+        assert not hasattr(patched, "__wrapped__")
     assert "Rasa 3.7.0" in caplog.text
 
 
@@ -69,8 +77,63 @@ async def test_response_validator_patch_gives_rasa_verdicts(assistant: Assistant
     assert patched(action, response) is original(action, response) is True
     slot = response["events"][0]
     for broken in ({"events": "not a list"}, {**response, "events": [{**slot, "timestamp": "kemarin"}]},
-                   {**response, "events": [{**slot, "event": "no_such_event"}]}, {**response, "responses": [5]}):
+                   {**response, "events": [{**slot, "event": "no_such_event"}]}, {**response, "responses": [5]},
+                   {**response, "events": [{**slot, "value": None, "name": 5}]}, {**response, "events": [slot, 5]},
+                   {**response, "events": [{"name": "x"}]}):
         assert validation_error(patched, action, broken) == validation_error(original, action, broken)
+    for valid in ({"events": [{"event": "followup", "name": "action_listen"}], "responses": []}, {"events": []},
+                  {**response, "events": [{**slot, "value": {"nested": [1, None]}}, {"event": "reset_slots"}]}):
+        assert patched(action, valid) is original(action, valid) is True
+
+
+def graph_runner(assistant: Assistant) -> DaskGraphRunner:
+    runner: DaskGraphRunner = assistant._agent.processor.graph_runner
+    return runner
+
+
+def rule_policy(assistant: Assistant) -> RulePolicy:
+    nodes = graph_runner(assistant)._instantiated_nodes.values()
+    return next(node._component for node in nodes if isinstance(node._component, RulePolicy))
+
+
+async def test_rule_matching_patch_gives_rasa_matches(assistant: Assistant) -> None:
+    assert apply_patches()
+    policy, domain = rule_policy(assistant), assistant._agent.domain
+    remembered, original = RulePolicy._get_possible_keys, unpatched(RulePolicy, "_get_possible_keys")
+    assert list(inspect.signature(original).parameters) == ["self", "lookup", "states"]
+    sender = f"rules-{uuid.uuid4().hex}"
+    for text in ("halo", "qwzx vbnm", "zzkx qqq", "berapa biaya paspor", "/petugas", "terima kasih", "asdf", "visa"):
+        await assistant.handle(text, sender)
+    tracker = await assistant._agent.tracker_store.retrieve(sender)
+    checked = 0
+    for prior, _ in tracker.generate_all_prior_trackers():
+        for use_text in (False, True):
+            states = policy._prediction_states(prior, domain, use_text, rule_only_data=policy._get_rule_only_data())
+            for lookup in (policy.lookup[RULES], policy.lookup[RULES_FOR_LOOP_UNHAPPY_PATH]):
+                for _ in range(2):  # computed, then remembered
+                    assert remembered(policy, lookup, states) == original(policy, lookup, states)
+                checked += 1
+    assert checked > 50
+
+
+async def test_graph_runner_patch_gives_rasa_results(assistant: Assistant) -> None:
+    assert apply_patches()
+    runner, agent = graph_runner(assistant), assistant._agent
+    plain, original = DaskGraphRunner.run, unpatched(DaskGraphRunner, "run")
+    metadata = agent.processor.model_metadata
+    tracker = await agent.tracker_store.get_or_create_tracker(f"graph-{uuid.uuid4().hex}")
+    message = {PLACEHOLDER_MESSAGE: [UserMessage("berapa biaya paspor", sender_id=tracker.sender_id)],
+               PLACEHOLDER_TRACKER: tracker}
+    parsed = [run(runner, message, [metadata.nlu_target])[metadata.nlu_target][0].data for run in (plain, original)]
+    assert parsed[0]["intent"] == parsed[1]["intent"]
+    assert parsed[0]["intent_ranking"] == parsed[1]["intent_ranking"]
+    predicted = [run(runner, {PLACEHOLDER_TRACKER: tracker}, [metadata.core_target])[metadata.core_target]
+                 for run in (plain, original)]
+    assert predicted[0].probabilities == predicted[1].probabilities
+    assert predicted[0].policy_name == predicted[1].policy_name
+    for run in (plain, original):
+        with pytest.raises(GraphRunError, match="clashes"):
+            run(runner, {"x": metadata.nlu_target}, [metadata.nlu_target])
 
 
 def test_event_lookup_patch_gives_rasa_classes() -> None:

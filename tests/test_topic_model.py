@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from scipy.sparse import hstack
 
 from benchmarks.risk import Labelled, Output, choose_thresholds, paired_interval, rethreshold, score
 from bot.nlu.model import Settings, TopicModel
@@ -51,6 +52,19 @@ def test_saved_model_ranks_the_same_after_loading(small_model: TopicModel, tmp_p
     small_model.save(tmp_path)
     assert not list(tmp_path.glob("*.pkl"))
     assert TopicModel.load(tmp_path).rank("diperpanjang visanya") == small_model.rank("diperpanjang visanya")
+
+
+@pytest.mark.parametrize(("solver", "topics"), [("liblinear", 2), ("liblinear", 3), ("lbfgs", 3)])
+def test_the_scorer_gives_scikit_learns_probabilities(solver: str, topics: int) -> None:
+    texts = ["berapa biaya paspor", "biaya bikin paspor", "harga paspor elektronik", "perpanjang visa turis",
+             "cara memperpanjang visa", "extend my visa", "kantor imigrasi di mana", "alamat kantor", "jam buka kantor"]
+    labels = [label for label in ("paspor_biaya", "visa_perpanjang", "kantor_alamat") for _ in range(3)]
+    model = TopicModel(Settings(char_min_df=1, solver=solver)).fit(texts[:3 * topics], labels[:3 * topics])
+    messages = ["berapa biaya perpanjang paspor di kantor", "qqqq", "", "visa visa visa 🙂", texts[0]]
+    features = hstack([model.words.transform(messages), model.chars.transform(messages)]).tocsr()
+    expected = model.classifier.predict_proba(features)
+    for message, row in zip(messages, expected, strict=True):
+        assert model.scorer.probabilities(message) == pytest.approx(row, abs=1e-12)
 
 
 def test_scores_count_wrong_answers_and_offers() -> None:

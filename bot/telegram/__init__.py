@@ -11,7 +11,6 @@ from typing import Any
 
 from telegram import BotCommand, BotCommandScopeAllPrivateChats, Update
 from telegram.ext import (
-    AIORateLimiter,
     Application,
     ApplicationHandlerStop,
     CallbackQueryHandler,
@@ -37,6 +36,7 @@ from bot.telegram.common import desk_of, send, send_rows, staff_group_check
 from bot.telegram.groups import GroupQueues
 from bot.telegram.intake import InboxQueue
 from bot.telegram.order import ChatOrderedProcessor
+from bot.telegram.pacing import MessagePacer
 from bot.telegram.request import AiohttpRequest
 from bot.workers import AssistantPool
 
@@ -187,14 +187,14 @@ def build_application(settings: Settings, assistant: Answering, store: Store) ->
         # Paces the staff group below Telegram's 20 messages a minute per group (a busy desk reaches that) and
         # waits out any flood-control refusal, then sends again. No overall pace: Telegram's "about 30 a second"
         # is for broadcasts; answers to residents who wrote first are sent at once and a refusal is waited out.
-        rate_limiter=AIORateLimiter(overall_max_rate=0, max_retries=FLOOD_RETRIES),
+        rate_limiter=MessagePacer(overall_max_rate=0, max_retries=FLOOD_RETRIES),
     )
     desk = Desk(assistant, store, settings, staff_group_check(bot, settings.staff_chat_id))
     application = (
         Application.builder()
         .bot(bot)
         .update_queue(InboxQueue(desk))
-        .concurrent_updates(ChatOrderedProcessor(32))
+        .concurrent_updates(ChatOrderedProcessor(32, priority=[settings.staff_chat_id] if settings.staff_chat_id else []))
         .build()
     )
     application.bot_data["groups"] = GroupQueues()

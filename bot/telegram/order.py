@@ -1,10 +1,15 @@
-"""Per-chat order: a chat's updates are handled one at a time, as they arrived; different chats run concurrently."""
+"""Per-chat order: a chat's updates are handled one at a time, as they arrived; different chats run concurrently.
+
+The staff group's updates (replies, take and close) never queue for a slot behind residents' questions: under load
+every slot is taken by a resident waiting for the assistant, and a ticket's reply or closing would wait seconds per
+staff action, one after the other. The group is one chat, so it adds at most one update at a time.
+"""
 
 from __future__ import annotations
 
 import asyncio
 import sys
-from collections.abc import Awaitable, Hashable
+from collections.abc import Awaitable, Collection, Hashable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -31,9 +36,10 @@ class _Chat:
 
 
 class ChatOrderedProcessor(BaseUpdateProcessor):
-    """Handles one chat's updates one at a time in arrival order, and at most `max_concurrent_updates` at once."""
+    """Handles one chat's updates one at a time in arrival order, and at most `max_concurrent_updates` at once
+    besides those of the `priority` chats (the staff group)."""
 
-    def __init__(self, max_concurrent_updates: int) -> None:
+    def __init__(self, max_concurrent_updates: int, priority: Collection[Hashable] = ()) -> None:
         # The base class admits an update before do_process_update, where it may still wait for its chat's turn.
         # It admits every update, so that a burst in one chat holds no slot other chats need: the limit applies
         # to the updates being handled. Updates enter do_process_update in arrival order, without suspending
@@ -42,6 +48,7 @@ class ChatOrderedProcessor(BaseUpdateProcessor):
         if max_concurrent_updates < 1:
             raise ValueError("max_concurrent_updates must be at least 1")
         self._running = asyncio.BoundedSemaphore(max_concurrent_updates)
+        self._priority = frozenset(priority)
         self._chats: dict[Hashable, _Chat] = {}
 
     async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
@@ -50,8 +57,12 @@ class ChatOrderedProcessor(BaseUpdateProcessor):
         chat = self._chats.setdefault(key, _Chat())
         chat.updates += 1
         try:
-            async with chat.lock, self._running:
-                await coroutine
+            async with chat.lock:
+                if key in self._priority:
+                    await coroutine
+                else:
+                    async with self._running:
+                        await coroutine
         finally:
             chat.updates -= 1
             if not chat.updates:  # idle: forget the chat, so memory grows with busy chats only
