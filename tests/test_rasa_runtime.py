@@ -79,7 +79,7 @@ async def test_response_validator_patch_gives_rasa_verdicts(assistant: Assistant
     for broken in ({"events": "not a list"}, {**response, "events": [{**slot, "timestamp": "kemarin"}]},
                    {**response, "events": [{**slot, "event": "no_such_event"}]}, {**response, "responses": [5]},
                    {**response, "events": [{**slot, "value": None, "name": 5}]}, {**response, "events": [slot, 5]},
-                   {**response, "events": [{"name": "x"}]}):
+                   {**response, "events": [{"name": "x"}]}, {**response, "events": [{**slot, "event": ["slot"]}]}):
         assert validation_error(patched, action, broken) == validation_error(original, action, broken)
     for valid in ({"events": [{"event": "followup", "name": "action_listen"}], "responses": []}, {"events": []},
                   {**response, "events": [{**slot, "value": {"nested": [1, None]}}, {"event": "reset_slots"}]}):

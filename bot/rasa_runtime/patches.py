@@ -52,8 +52,8 @@ def validate_action_responses_with_one_validator() -> None:
     schema = RemoteAction.action_response_format_spec()
     event_schema = schema["properties"]["events"]["items"]
     common = {key: value for key, value in event_schema.items() if key != "oneOf"}
-    by_type = {kind["properties"]["event"]["const"]: kind for kind in event_schema["oneOf"]}
-    if len(by_type) != len(event_schema["oneOf"]):  # types not told apart by a constant name: Rasa's own check
+    by_type = {kind.get("properties", {}).get("event", {}).get("const"): kind for kind in event_schema["oneOf"]}
+    if None in by_type or len(by_type) != len(event_schema["oneOf"]):  # not told apart by a constant name
         return
 
     def validator(part: dict[str, Any]) -> Any:
@@ -66,7 +66,8 @@ def validate_action_responses_with_one_validator() -> None:
         if not envelope.is_valid(result):
             return False
         for event in result.get("events") or ():
-            kind = events.get(event.get("event")) if isinstance(event, dict) else None
+            name = event.get("event") if isinstance(event, dict) else None
+            kind = events.get(name) if isinstance(name, str) else None
             if kind is None or not kind.is_valid(event):
                 return False
         return True

@@ -194,7 +194,7 @@ def build_application(settings: Settings, assistant: Answering, store: Store) ->
         Application.builder()
         .bot(bot)
         .update_queue(InboxQueue(desk))
-        .concurrent_updates(ChatOrderedProcessor(32, priority=[settings.staff_chat_id] if settings.staff_chat_id else []))
+        .concurrent_updates(ChatOrderedProcessor(32, priority=[] if settings.staff_chat_id is None else [settings.staff_chat_id]))
         .build()
     )
     application.bot_data["groups"] = GroupQueues()
