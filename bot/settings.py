@@ -20,7 +20,7 @@ SETTINGS: dict[str, tuple[str, str]] = {
     "OFFICE_HOURS": ("Mon-Thu 08:00-16:00, Fri 08:00-16:30", "When staff answer, in Asia/Jakarta time."),
     "DATABASE_PATH": ("data/tanya.db", "SQLite file for conversations, escalations and ratings (relative to the checkout); "
                       "the assistant's conversation state goes next to it (tanya-rasa.db)."),
-    "ANSWER_WORKERS": ("2", "Worker processes answering with the model (each about 0.5 GB); 0 answers in the bot's process."),
+    "ANSWER_WORKERS": ("2", "Worker processes answering with the model (each about 0.6 GB); 0 answers in the bot's process."),
     "RASA_ENDPOINTS": ("endpoints.yml", "Rasa endpoint file: tracker store and lock store (relative to the checkout)."),
     "WEBHOOK_URL": ("", "Public HTTPS URL for webhook mode; empty uses long polling."),
     "WEBHOOK_SECRET": ("", "Secret sent by Telegram with every webhook update (A-Z a-z 0-9 _ -); required with WEBHOOK_URL."),

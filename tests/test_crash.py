@@ -17,7 +17,7 @@ from sqlite_utils import Database
 
 from bot.paths import ROOT
 from tests.fake_telegram import Call, FakeTelegram, bot_process_env
-from tests.processes import descendants
+from tests.processes import alive, descendants, process_group
 
 pytestmark = pytest.mark.slow
 STAFF_CHAT, STAFF, RESIDENT = -1005555, 5101, 7301
@@ -71,27 +71,6 @@ async def test_sigkill_loses_nothing_and_handles_each_update_once(tmp_path: Path
     assert [r["text"] for r in db.table("messages").rows_where("direction = 'staff'", order_by="id")] == [
         "Halo, dengan petugas Sari", "Masih di sini setelah restart",
     ]
-
-
-def process_group(pgid: int) -> list[int]:
-    """Live processes (not zombies) of a process group, from /proc."""
-    members = []
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            state, _, group = stat.read_text().rsplit(")", 1)[1].split()[:3]
-        except OSError:  # the process ended while we looked
-            continue
-        if int(group) == pgid and state not in ("Z", "X"):
-            members.append(int(stat.parent.name))
-    return members
-
-
-def alive(pid: int) -> bool:
-    try:
-        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-    except OSError:
-        return False
-    return state not in ("Z", "X")
 
 
 async def test_sigkill_of_the_bot_leaves_no_worker_or_action_server(tmp_path: Path, model_path: Path) -> None:

@@ -8,6 +8,7 @@ staff action, one after the other. The group is one chat, so it adds at most one
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import sys
 from collections.abc import Awaitable, Collection, Hashable
 from dataclasses import dataclass, field
@@ -57,12 +58,8 @@ class ChatOrderedProcessor(BaseUpdateProcessor):
         chat = self._chats.setdefault(key, _Chat())
         chat.updates += 1
         try:
-            async with chat.lock:
-                if key in self._priority:
-                    await coroutine
-                else:
-                    async with self._running:
-                        await coroutine
+            async with chat.lock, contextlib.nullcontext() if key in self._priority else self._running:
+                await coroutine
         finally:
             chat.updates -= 1
             if not chat.updates:  # idle: forget the chat, so memory grows with busy chats only
