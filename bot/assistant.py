@@ -22,6 +22,7 @@ from bot import texts
 from bot.normalize import Normalizer
 from bot.rasa_runtime.action_server import ActionServer
 from bot.rasa_runtime.agent import ENDPOINTS_PATH, load_agent
+from bot.rasa_runtime.patches import close_endpoint_connections
 
 logger = logging.getLogger(__name__)
 
@@ -205,7 +206,8 @@ class Assistant(Running):
             store.store.pop(sender_id, None)
 
     async def stop(self) -> None:
-        """Stop the action server."""
+        """Close the connections to the action server and stop it."""
+        await close_endpoint_connections()
         await self.actions.stop()
 
     async def handle(self, message: str, sender_id: str, language: str | None = None, intent: str | None = None) -> Reply:

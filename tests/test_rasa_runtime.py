@@ -13,6 +13,7 @@ from typing import Any
 import httpx
 import pytest
 import rasa
+from aiohttp import web
 from jsonschema import ValidationError
 from rasa.core.actions.action import RemoteAction
 from rasa.core.channels import UserMessage
@@ -22,11 +23,13 @@ from rasa.engine.exceptions import GraphRunError
 from rasa.engine.runner.dask import DaskGraphRunner
 from rasa.shared.core.events import Event
 from rasa.shared.utils.common import all_subclasses
+from rasa.utils.endpoints import EndpointConfig
+from sqlalchemy import event
 from sqlite_utils import Database
 
 from bot.assistant import Assistant
-from bot.rasa_runtime.action_server import ActionServer
-from bot.rasa_runtime.patches import RASA_VERSION, apply_patches
+from bot.rasa_runtime.action_server import ActionServer, free_port
+from bot.rasa_runtime.patches import RASA_VERSION, apply_patches, close_endpoint_connections
 from bot.rasa_runtime.tracker_store import MAX_TRACKER_EVENTS, ConversationStore
 from bot.storage import forget_old_conversation_state
 from tests.conftest import tracker_dict
@@ -150,6 +153,35 @@ def test_event_lookup_patch_gives_rasa_classes() -> None:
             lookup("no_such_event")
 
 
+async def test_endpoint_session_patch_keeps_rasa_settings_and_one_connection() -> None:
+    assert apply_patches()
+    peers: list[Any] = []
+
+    async def echo(request: web.Request) -> web.Response:
+        peers.append(request.transport.get_extra_info("peername") if request.transport else None)
+        return web.json_response({"auth": request.headers.get("Authorization"), "header": request.headers.get("X-Tanya")})
+
+    app = web.Application()
+    app.router.add_post("/webhook", echo)
+    runner = web.AppRunner(app)
+    await runner.setup()
+    port = free_port()
+    await web.TCPSite(runner, "127.0.0.1", port).start()
+    endpoint = EndpointConfig(f"http://127.0.0.1:{port}/webhook", headers={"X-Tanya": "1"},
+                              basic_auth={"username": "u", "password": "p"})
+    try:
+        async with unpatched(EndpointConfig, "session")(endpoint) as rasa_session, endpoint.session() as kept:
+            for name in ("headers", "auth", "timeout"):
+                assert getattr(kept, name) == getattr(rasa_session, name)
+        answers = [await endpoint.request(json={}) for _ in range(3)]
+        assert answers[0] == {"auth": "Basic dTpw", "header": "1"} == answers[1] == answers[2]
+        assert len(set(peers)) == 1
+        await close_endpoint_connections()
+        assert kept.closed
+    finally:
+        await runner.cleanup()
+
+
 def stored_events(assistant: Assistant, sender: str) -> list[str]:
     assert assistant.conversations
     return [row["data"] for row in Database(assistant.conversations)["events"].rows_where("sender_id = ?", [sender])]
@@ -163,6 +195,26 @@ async def test_conversations_keep_only_their_last_events(assistant: Assistant) -
     assert len(tracker.events) == MAX_TRACKER_EVENTS
     assert tracker.latest_message.text == "halo"
     assert len(stored_events(assistant, sender)) == MAX_TRACKER_EVENTS
+
+
+async def test_a_new_conversation_is_read_from_the_database_once(assistant: Assistant) -> None:
+    sender = f"new-{uuid.uuid4().hex}"
+    store = assistant._agent.tracker_store
+    engine = getattr(store, "_tracker_store", store).engine
+    statements: list[str] = []
+
+    def record(_connection: Any, _cursor: Any, statement: str, *_: Any) -> None:
+        statements.append(statement)
+
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        await assistant.handle("halo", sender)
+        await assistant.handle("brp biaya paspor", sender)
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+    assert len([s for s in statements if s.lstrip().upper().startswith("SELECT")]) == 1
+    tracker = await store.retrieve(sender)
+    assert len(stored_events(assistant, sender)) == len(tracker.events)
 
 
 async def test_stored_conversations_are_masked(assistant: Assistant) -> None:

@@ -27,6 +27,14 @@ def test_a_user_has_one_active_ticket(db: Database) -> None:
     assert storage.create_ticket(db, 1, "button", None)["id"] == first["id"]
 
 
+def test_asking_for_an_officer_after_filing_a_complaint_opens_a_chat_ticket(db: Database) -> None:
+    complaint = storage.create_complaint(db, 1, {"category": "pengaduan", "what": "calo di depan kantor"})
+    ticket, existed = storage.escalate(db, 1, "user")
+    assert (existed, ticket["kind"]) == (False, storage.CHAT)
+    assert ticket["id"] != complaint["id"]
+    assert storage.active_ticket(db, 1, storage.COMPLAINT)["id"] == complaint["id"]
+
+
 def test_queue_position_counts_waiting_tickets(db: Database) -> None:
     storage.create_ticket(db, 1, "user", None)
     second = storage.create_ticket(db, 2, "user", None)

@@ -383,6 +383,13 @@ async def test_misconduct_complaint_goes_only_to_supervisors(running: RunningBot
     assert relay.params["reply_parameters"]["message_id"] == card.result["message_id"]
 
 
+async def test_asking_for_an_officer_after_a_complaint_reaches_staff(running: RunningBot, fake: FakeTelegram) -> None:
+    await complain(fake, misconduct=True)
+    card = await escalate(fake)
+    assert "Tiket #2</b> (diminta warga)" in card.params["text"]
+    assert "tiket #2" in fake.sent(RESIDENT)[-1].params["text"].lower()
+
+
 async def test_survey_after_closing_feeds_the_skm_index(running: RunningBot, fake: FakeTelegram) -> None:
     card = await escalate(fake)
     fake.press(STAFF, STAFF_CHAT, card.result, "close-confirm:1:1", name="Sari")

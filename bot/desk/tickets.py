@@ -320,7 +320,7 @@ async def leave(desk: Desk, person: Person, language: str) -> list[Outgoing]:
     """The resident leaves the queue (/batal): their chat ticket is closed as cancelled by them (closed_by is the
     resident), and the ticket's thread in the staff group is told. A filed complaint stays open."""
     ticket = await desk.store(storage.active_ticket, person.id)
-    if ticket is not None and ticket["kind"] == "complaint":
+    if ticket is not None and ticket["kind"] == storage.COMPLAINT:
         return [Outgoing(person.id, texts.text(language, "complaint_stays", ticket=str(ticket["id"])))]
     if ticket is None or not await desk.store(storage.close_ticket, ticket["id"], person.id):
         return [Outgoing(person.id, texts.text(language, "nothing_to_cancel"), keyboards.main_menu(language))]

@@ -67,10 +67,9 @@ class ConversationStore(SQLTrackerStore):
             with self.session_scope() as session:
                 rows = self._event_query(session, sender_id, fetch_events_from_all_sessions=False).all()
                 events = [json.loads(row.data) for row in rows]
-            if not events:
-                return None
+        # Remembered even when empty: a new conversation's first save then needs no count from the database.
         self._remember(sender_id, events)
-        return DialogueStateTracker.from_dict(sender_id, events, self.domain.slots)
+        return DialogueStateTracker.from_dict(sender_id, events, self.domain.slots) if events else None
 
     async def save(self, tracker: DialogueStateTracker) -> None:
         """Store the conversation's new events (masked) and delete the ones beyond the bound, in one transaction."""

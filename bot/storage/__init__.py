@@ -42,6 +42,8 @@ from bot.storage.schema import MIGRATIONS, migrate, now, open_database
 from bot.storage.statistics import Figures, report_figures, summary
 from bot.storage.tickets import (
     ACTIVE,
+    CHAT,
+    COMPLAINT,
     TICKET_CLOSED,
     TICKET_OPEN,
     TICKET_TAKEN,
@@ -66,6 +68,8 @@ from bot.storage.tickets import (
 
 __all__ = [
     "ACTIVE",
+    "CHAT",
+    "COMPLAINT",
     "MIGRATIONS",
     "PENDING",
     "TICKET_CLOSED",

@@ -14,12 +14,16 @@ from bot.storage.schema import now
 
 TICKET_OPEN, TICKET_TAKEN, TICKET_CLOSED = "open", "taken", "closed"
 ACTIVE = (TICKET_OPEN, TICKET_TAKEN)
+#: Ticket kinds: a resident waiting to chat with staff, or a filed complaint (SP4N-LAPOR!).
+CHAT, COMPLAINT = "chat", "complaint"
 
 
-def active_ticket(db: Database, user_id: int) -> dict[str, Any] | None:
-    """The user's open or taken ticket, if any."""
-    where = "user_id = ? AND status IN (?, ?)"
-    rows = list(db.table("tickets").rows_where(where, [user_id, *ACTIVE], order_by="id desc", limit=1))
+def active_ticket(db: Database, user_id: int, kind: str | None = None) -> dict[str, Any] | None:
+    """The user's newest open or taken ticket, if any: of this kind (CHAT or COMPLAINT), or of either."""
+    where, values = "user_id = ? AND status IN (?, ?)", [user_id, *ACTIVE]
+    if kind is not None:
+        where, values = f"{where} AND kind = ?", [*values, kind]
+    rows = list(db.table("tickets").rows_where(where, values, order_by="id desc", limit=1))
     return rows[0] if rows else None
 
 
@@ -30,9 +34,9 @@ def get_ticket(db: Database, ticket_id: int) -> dict[str, Any] | None:
 
 
 def create_ticket(db: Database, user_id: int, reason: str, topic: str | None) -> dict[str, Any]:
-    """Open a ticket for a user (or return the one already active) with its place in the queue."""
+    """Open a chat ticket for a user (or return their active one; a filed complaint is not one)."""
     with db.atomic():
-        ticket = active_ticket(db, user_id)
+        ticket = active_ticket(db, user_id, CHAT)
         if ticket is None:
             pk = db.table("tickets").insert(
                 {"user_id": user_id, "status": TICKET_OPEN, "reason": reason, "topic": topic, "created_at": now()}
@@ -42,10 +46,11 @@ def create_ticket(db: Database, user_id: int, reason: str, topic: str | None) ->
 
 
 def escalate(db: Database, user_id: int, reason: str) -> tuple[dict[str, Any], bool]:
-    """The user's active ticket, or a new one about their last answered topic (their last question is kept as
-    unanswered); True when the ticket already existed."""
+    """The user's active chat ticket, or a new one about their last answered topic (their last question is kept as
+    unanswered); True when the ticket already existed. A complaint the user filed is no chat with staff: asking for
+    an officer meanwhile opens a chat ticket of its own."""
     with db.atomic():
-        ticket = active_ticket(db, user_id)
+        ticket = active_ticket(db, user_id, CHAT)
         if ticket is not None:
             return ticket, True
         if question := last_question(db, user_id):
@@ -71,7 +76,7 @@ def create_complaint(db: Database, user_id: int, data: dict[str, Any]) -> dict[s
     created = now()
     with db.atomic():
         pk = db.table("tickets").insert({
-            "user_id": user_id, "status": TICKET_OPEN, "reason": "complaint", "kind": "complaint",
+            "user_id": user_id, "status": TICKET_OPEN, "reason": "complaint", "kind": COMPLAINT,
             "topic": data.get("category"), "created_at": created,
         }).last_pk
         db.table("complaints").insert({
