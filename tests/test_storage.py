@@ -43,6 +43,12 @@ def test_queue_position_counts_waiting_tickets(db: Database) -> None:
     assert storage.queue_position(db, second["id"]) == 1
 
 
+def test_filed_complaints_take_no_place_in_the_queue(db: Database) -> None:
+    storage.create_complaint(db, 1, {"category": "pengaduan", "what": "antre lama"})
+    ticket = storage.create_ticket(db, 2, "user", None)
+    assert storage.queue_position(db, ticket["id"]) == 1
+
+
 def test_only_one_staff_member_takes_a_ticket(db: Database) -> None:
     ticket = storage.create_ticket(db, 1, "user", None)
     assert storage.take_ticket(db, ticket["id"], 9, "Sari")

@@ -89,9 +89,9 @@ def create_complaint(db: Database, user_id: int, data: dict[str, Any]) -> dict[s
 
 
 def queue_position(db: Database, ticket_id: int) -> int:
-    """How many open tickets are waiting up to and including this one."""
+    """How many open chat tickets are waiting up to and including this one (filed complaints wait for no officer)."""
     return int(db.execute(
-        "SELECT COUNT(*) FROM tickets WHERE status = ? AND id <= ?", [TICKET_OPEN, ticket_id]
+        "SELECT COUNT(*) FROM tickets WHERE status = ? AND kind = ? AND id <= ?", [TICKET_OPEN, CHAT, ticket_id]
     ).fetchone()[0])
 
 
