@@ -8,6 +8,7 @@ tests/test_rasa_runtime.py checks on real inputs that both still give the same r
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import functools
 import json
 import logging
@@ -165,22 +166,9 @@ def run_graphs_without_a_scheduler() -> None:
 #: Seconds an idle connection to an endpoint is kept for the next request: below the 5 s after which the action
 #: server (Sanic's KEEP_ALIVE_TIMEOUT) closes it, so no request goes out on a connection the server is closing.
 IDLE_CONNECTION_SECONDS = 2.0
-#: The sessions kept open in each event loop, to close when the assistant stops (aiohttp sessions belong to the loop
-#: they were made in).
-_kept: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, list[Any]] = weakref.WeakKeyDictionary()
-
-
-class _KeptOpen:
-    """`async with` on a kept session: enters it, and leaves it open for the next request."""
-
-    def __init__(self, session: Any) -> None:
-        self.session = session
-
-    async def __aenter__(self) -> Any:
-        return self.session
-
-    async def __aexit__(self, *_: object) -> None:
-        return None
+#: The sessions kept open in each event loop (aiohttp sessions belong to the loop they were made in), one for each
+#: set of headers and authentication the endpoints use; closed when the assistant stops.
+_kept: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, dict[tuple[Any, ...], Any]] = weakref.WeakKeyDictionary()
 
 
 def keep_endpoint_connections() -> None:
@@ -188,8 +176,9 @@ def keep_endpoint_connections() -> None:
 
     Rasa's EndpointConfig.request makes a ClientSession, and so a new TCP connection, for each action it runs and
     closes it afterwards: connecting, accepting and closing took the answer process about 1 ms and the action
-    server about 0.6 ms of CPU a message. Each endpoint now keeps one session per event loop, with Rasa's headers,
-    authentication and timeout; the request and the handling of its response stay Rasa's own.
+    server about 0.6 ms of CPU a message. Endpoints now share one session per event loop and set of headers and
+    authentication (a session holds no URL), made with Rasa's settings and timeout; the request and the handling
+    of its response stay Rasa's own.
     """
     import aiohttp
     from rasa.utils.endpoints import DEFAULT_REQUEST_TIMEOUT, EndpointConfig
@@ -200,23 +189,21 @@ def keep_endpoint_connections() -> None:
 
     @functools.wraps(original)
     def session(self: EndpointConfig) -> Any:
-        loop = asyncio.get_running_loop()
-        own: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, Any] = self.__dict__.setdefault(
-            "_kept_sessions", weakref.WeakKeyDictionary())
-        kept = own.get(loop)
+        sessions = _kept.setdefault(asyncio.get_running_loop(), {})
+        settings = (tuple(sorted(self.headers.items())), tuple(sorted(self.basic_auth.items())))
+        kept = sessions.get(settings)
         if kept is None or kept.closed:
             auth = aiohttp.BasicAuth(self.basic_auth["username"], self.basic_auth["password"]) if self.basic_auth else None
-            kept = own[loop] = aiohttp.ClientSession(
+            kept = sessions[settings] = aiohttp.ClientSession(
                 headers=self.headers, auth=auth, timeout=aiohttp.ClientTimeout(total=DEFAULT_REQUEST_TIMEOUT),
                 connector=aiohttp.TCPConnector(keepalive_timeout=IDLE_CONNECTION_SECONDS),
             )
-            _kept.setdefault(loop, []).append(kept)
-        return _KeptOpen(kept)
+        return contextlib.nullcontext(kept)  # `async with` enters the session and leaves it open
 
     EndpointConfig.session = session
 
 
 async def close_endpoint_connections() -> None:
     """Close the sessions kept open in the running event loop (when the assistant stops)."""
-    for kept in _kept.pop(asyncio.get_running_loop(), []):
+    for kept in _kept.pop(asyncio.get_running_loop(), {}).values():
         await kept.close()
