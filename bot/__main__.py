@@ -112,7 +112,7 @@ def cmd_retention(args: argparse.Namespace, settings: Settings) -> int:
     """Delete or anonymise conversations older than RETENTION_DAYS; statistics stay."""
     from bot import storage
 
-    counts = storage.apply_retention(storage.open_database(settings.database_path), settings.retention_days)
+    counts = storage.apply_retention(storage.open_database(settings.database), settings.retention_days)
     if settings.conversations_path.is_file():
         from sqlite_utils import Database
 
@@ -126,6 +126,9 @@ def cmd_backup(args: argparse.Namespace, settings: Settings) -> int:
     """Write a consistent copy of the database (SQLite online backup), safe while the bot runs."""
     import sqlite3
 
+    if settings.database_url:
+        print("Data ada di PostgreSQL (DATABASE_URL): cadangkan dengan pg_dump.", file=sys.stderr)
+        return 2
     target = Path(args.target)
     target.parent.mkdir(parents=True, exist_ok=True)
     with sqlite3.connect(settings.database_path) as source, sqlite3.connect(target) as copy:

@@ -111,7 +111,7 @@ def reload(out: TextIO, faq_dir: Path = FAQ_DIR) -> int:
 
 def unanswered(args: argparse.Namespace, settings: Settings, out: TextIO, faq_dir: Path = FAQ_DIR) -> int:
     """List unanswered messages grouped by wording; with --add, turn one group into an example."""
-    db = storage.open_database(settings.database_path)
+    db = storage.open_database(settings.database)
     groups = group_unanswered(storage.open_unanswered(db), Normalizer.load())
     if args.add is not None:
         group = next((g for g in groups if g.key == args.add.strip().lower()), None)

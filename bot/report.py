@@ -71,7 +71,7 @@ def run(args: argparse.Namespace, settings: Settings, out: TextIO = sys.stdout) 
     if until < since:
         print("--until tidak boleh lebih awal dari --since.", file=sys.stderr)
         return 2
-    db = storage.open_database(settings.database_path)
+    db = storage.open_database(settings.database)
     report = build(db, since, until, settings)
     folder = write(report, Path(args.out))
     print(f"Laporan {since} s.d. {until}: {folder / 'index.html'}", file=out)

@@ -99,7 +99,7 @@ def run(args: argparse.Namespace, settings: Settings, out: TextIO = sys.stdout) 
     """Carry out one review request."""
     if args.serve:
         return serve(settings)
-    db = storage.open_database(settings.database_path)
+    db = storage.open_database(settings.database)
     if args.show is not None:
         return show(db, args.show, out)
     tickets = storage.list_tickets(db, args.status, args.since, args.until, args.staff, args.rating)
@@ -189,6 +189,10 @@ def serve(settings: Settings) -> int:
     """Serve the review page on 127.0.0.1 until Ctrl-C."""
     if not settings.review_password:
         print("REVIEW_PASSWORD belum diatur: halaman tinjauan tidak dijalankan tanpa kata sandi.", file=sys.stderr)
+        return 2
+    if settings.database_url:
+        print("Halaman tinjauan (Datasette) membaca berkas SQLite; dengan DATABASE_URL gunakan `python -m bot review` "
+              "(daftar, --show, --csv) atau alat PostgreSQL.", file=sys.stderr)
         return 2
     import uvicorn
 

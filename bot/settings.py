@@ -20,6 +20,8 @@ SETTINGS: dict[str, tuple[str, str]] = {
     "OFFICE_HOURS": ("Mon-Thu 08:00-16:00, Fri 08:00-16:30", "When staff answer, in Asia/Jakarta time."),
     "DATABASE_PATH": ("data/tanya.db", "SQLite file for conversations, escalations and ratings (relative to the checkout); "
                       "the assistant's conversation state goes next to it (tanya-rasa.db)."),
+    "DATABASE_URL": ("", "PostgreSQL for the service desk's data instead of DATABASE_PATH, shared by several bots "
+                     "(postgresql://user@host:5432/db; the password in PGPASSWORD). Empty: SQLite."),
     "ANSWER_WORKERS": ("2", "Worker processes answering with the model (each about 0.6 GB); 0 answers in the bot's process."),
     "RASA_ENDPOINTS": ("endpoints.yml", "Rasa endpoint file: tracker store and lock store (relative to the checkout)."),
     "WEBHOOK_URL": ("", "Public HTTPS URL for webhook mode; empty uses long polling."),
@@ -78,6 +80,7 @@ class Settings:
     supervisor_user_ids: frozenset[int]
     office_hours: OfficeHours
     database_path: Path
+    database_url: str = field(repr=False)
     answer_workers: int
     rasa_endpoints: Path
     webhook_url: str
@@ -90,6 +93,11 @@ class Settings:
     rate_limit_per_minute: int
     retention_days: int
     log_level: str
+
+    @property
+    def database(self) -> str | Path:
+        """Where the service desk's data is: the PostgreSQL URL, or else the SQLite file."""
+        return self.database_url or self.database_path
 
     @property
     def conversations_path(self) -> Path:
@@ -111,6 +119,8 @@ class Settings:
         workers = _int("ANSWER_WORKERS", v["ANSWER_WORKERS"])
         if workers < 0:
             raise SettingsError(f"ANSWER_WORKERS must be 0 or more, got {workers}")
+        if v["DATABASE_URL"] and not v["DATABASE_URL"].startswith(("postgresql://", "postgres://")):
+            raise SettingsError(f"DATABASE_URL must start with postgresql://, got {v['DATABASE_URL']!r}")
         if v["WEBHOOK_URL"] and not re.fullmatch(r"[A-Za-z0-9_-]{1,256}", v["WEBHOOK_SECRET"]):
             raise SettingsError("WEBHOOK_SECRET must be set in webhook mode: 1-256 characters of A-Z, a-z, 0-9, _ and -")
         return cls(
@@ -121,6 +131,7 @@ class Settings:
             supervisor_user_ids=_ids("SUPERVISOR_USER_IDS", v["SUPERVISOR_USER_IDS"]),
             office_hours=hours,
             database_path=database if database.is_absolute() else ROOT / database,
+            database_url=v["DATABASE_URL"],
             answer_workers=workers,
             rasa_endpoints=endpoints if endpoints.is_absolute() else ROOT / endpoints,
             webhook_url=v["WEBHOOK_URL"],

@@ -1,18 +1,24 @@
-"""Shared fixtures: the real FAQ, a real trained model (once per session) and the real assistant."""
+"""Shared fixtures: the real FAQ, a real trained model (once per session), the real assistant, and the desk's
+database on SQLite and on a real PostgreSQL server."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+import uuid
+from collections.abc import AsyncIterator, Callable, Iterator
+from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Any
 
+import psycopg2
 import pytest
 import pytest_asyncio
 
 from actions.faq import Faq, load_faq
+from bot import storage
 from bot.assistant import Assistant
 from bot.logs import configure_logging
 from bot.training import ensure_model
+from tests import services
 
 configure_logging("WARNING")
 
@@ -20,6 +26,45 @@ configure_logging("WARNING")
 @pytest.fixture(scope="session")
 def faq() -> Faq:
     return load_faq()
+
+
+def started(servers: Callable[[], AbstractContextManager[dict[str, str]]]) -> Iterator[dict[str, str]]:
+    """Servers of tests.services (installed from Debian's packages when missing) while in use, or a skip."""
+    reason = services.unavailable()
+    if reason:
+        pytest.skip(reason)
+    with servers() as settings:
+        yield settings
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[dict[str, str]]:
+    """A PostgreSQL server for the whole session."""
+    yield from started(services.postgres)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def desk_location(request: pytest.FixtureRequest, tmp_path: Path) -> str | Path:
+    """Where a new desk database is: a SQLite file, or a PostgreSQL URL whose tables go in a schema of their own."""
+    if request.param == "sqlite":
+        return tmp_path / "desk.db"
+    server = request.getfixturevalue("postgres_server")
+    schema = f"test_{uuid.uuid4().hex[:12]}"
+    admin = psycopg2.connect(services.database_url(server))
+    try:
+        with admin, admin.cursor() as cursor:  # one transaction, committed
+            cursor.execute(f"CREATE SCHEMA {schema}")
+    finally:
+        admin.close()
+    return services.database_url(server, schema)
+
+
+@pytest.fixture
+def desk_db(desk_location: str | Path) -> Iterator[storage.Database]:
+    """The desk database there, with the current schema (usable from a Store's thread)."""
+    database = storage.open_database(desk_location)
+    yield database
+    database.close()
 
 
 @pytest.fixture(scope="session")

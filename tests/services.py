@@ -58,40 +58,53 @@ def wait_until(check: Callable[[], bool], what: str) -> None:
 
 
 @contextmanager
-def postgres_and_redis() -> Iterator[dict[str, str]]:
-    """Start PostgreSQL and Redis on free loopback ports; yield the TANYA_POSTGRES_* / TANYA_REDIS_* settings."""
+def postgres() -> Iterator[dict[str, str]]:
+    """Start PostgreSQL on a free loopback port with a database `tanya`; yield the TANYA_POSTGRES_* settings."""
     binaries = postgres_bin()
     assert binaries is not None, "call unavailable() first"
-    scratch = Path(tempfile.mkdtemp(prefix="tanya-services-"))
+    scratch = Path(tempfile.mkdtemp(prefix="tanya-postgres-"))
     data, sockets = scratch / "postgres", scratch / "sockets"
     sockets.mkdir()
     if os.geteuid() == 0:
         shutil.chown(scratch, "postgres")
         shutil.chown(sockets, "postgres")
-    pg_port, redis_port = free_port(), free_port()
-    redis = None
+    port = free_port()
     try:
         subprocess.run(as_postgres([str(binaries / "initdb"), "-D", str(data), "-U", "tanya", "--auth=trust", "-E", "UTF8"]),
                        check=True, capture_output=True)
-        options = f"-p {pg_port} -k {sockets} -c listen_addresses=127.0.0.1 -c fsync=off"
+        options = f"-p {port} -k {sockets} -c listen_addresses=127.0.0.1 -c fsync=off"
         subprocess.run(as_postgres([str(binaries / "pg_ctl"), "-D", str(data), "-o", options, "-l", str(scratch / "pg.log"),
                                     "-w", "start"]), check=True, capture_output=True)
-        subprocess.run([str(binaries / "createdb"), "-h", "127.0.0.1", "-p", str(pg_port), "-U", "tanya",
-                        "tanya"], check=True, capture_output=True)
-        redis = subprocess.Popen(["redis-server", "--port", str(redis_port), "--bind", "127.0.0.1", "--save", "",
-                                  "--appendonly", "no"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        wait_until(lambda: subprocess.run(["redis-cli", "-p", str(redis_port), "ping"], check=False, capture_output=True,
-                                          text=True).stdout.strip() == "PONG", "Redis")
-        yield {
-            "TANYA_POSTGRES_HOST": "127.0.0.1", "TANYA_POSTGRES_PORT": str(pg_port), "TANYA_POSTGRES_DB": "tanya",
-            "TANYA_POSTGRES_USER": "tanya", "TANYA_POSTGRES_PASSWORD": "", "TANYA_REDIS_HOST": "127.0.0.1",
-            "TANYA_REDIS_PORT": str(redis_port),
-        }
+        subprocess.run([str(binaries / "createdb"), "-h", "127.0.0.1", "-p", str(port), "-U", "tanya", "tanya"],
+                       check=True, capture_output=True)
+        yield {"TANYA_POSTGRES_HOST": "127.0.0.1", "TANYA_POSTGRES_PORT": str(port), "TANYA_POSTGRES_DB": "tanya",
+               "TANYA_POSTGRES_USER": "tanya", "TANYA_POSTGRES_PASSWORD": ""}
     finally:
-        if redis is not None:
-            redis.terminate()
-            redis.wait(timeout=30)
         if (data / "postmaster.pid").exists():
             subprocess.run(as_postgres([str(binaries / "pg_ctl"), "-D", str(data), "-m", "fast", "-w", "stop"]),
                            capture_output=True, check=False)
         shutil.rmtree(scratch, ignore_errors=True)
+
+
+def database_url(settings: dict[str, str], schema: str | None = None) -> str:
+    """The bot's DATABASE_URL for a server started by postgres() (with its tables in one schema, if given)."""
+    url = f"postgresql://{settings['TANYA_POSTGRES_USER']}@127.0.0.1:{settings['TANYA_POSTGRES_PORT']}/tanya"
+    return f"{url}?options=-csearch_path%3D{schema}" if schema else url
+
+
+@contextmanager
+def postgres_and_redis() -> Iterator[dict[str, str]]:
+    """Start PostgreSQL and Redis on free loopback ports; yield the TANYA_POSTGRES_* / TANYA_REDIS_* settings and
+    the bot's DATABASE_URL for the same PostgreSQL."""
+    with postgres() as settings:
+        port = free_port()
+        redis = subprocess.Popen(["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "",
+                                  "--appendonly", "no"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        try:
+            wait_until(lambda: subprocess.run(["redis-cli", "-p", str(port), "ping"], check=False, capture_output=True,
+                                              text=True).stdout.strip() == "PONG", "Redis")
+            yield {**settings, "TANYA_REDIS_HOST": "127.0.0.1", "TANYA_REDIS_PORT": str(port),
+                   "DATABASE_URL": database_url(settings)}
+        finally:
+            redis.terminate()
+            redis.wait(timeout=30)

@@ -15,7 +15,6 @@ import pytest
 from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
-from sqlite_utils import Database
 from telegram.error import BadRequest, NetworkError, TimedOut
 
 from bot import storage
@@ -25,6 +24,7 @@ from bot.desk.markup import to_html
 from bot.logs import Redact
 from bot.ratelimit import RateLimiter, Verdict
 from bot.settings import Settings
+from bot.storage.database import insert
 from bot.telegram.common import with_retries
 from bot.telegram.render import MAX_MESSAGE_UNITS, split_message, telegram_length
 from tests.fake_telegram import html_problem
@@ -147,32 +147,33 @@ async def first_real_answer(assistant: Assistant, sender: str) -> Reply:
     return reply
 
 
-def test_retention_deletes_old_conversations_and_keeps_statistics() -> None:
-    db = Database(memory=True)
-    storage.migrate(db)
+def count(db: storage.Database, table: str) -> int:
+    return int(db.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0])
+
+
+def test_retention_deletes_old_conversations_and_keeps_statistics(desk_db: storage.Database) -> None:
+    db = desk_db
     storage.touch_user(db, 1, "Budi")
     old = (dt.datetime.now(dt.timezone.utc) - dt.timedelta(days=200)).isoformat(timespec="seconds")
-    db.table("messages").insert({"user_id": 1, "direction": "in", "text": "lama", "created_at": old})
+    insert(db, "messages", {"user_id": 1, "direction": "in", "text": "lama", "created_at": old})
     storage.log_message(db, 1, "in", "baru")
-    db.table("tickets").insert({"user_id": 1, "status": "closed", "reason": "user", "kind": "chat", "created_at": old,
-                                "rating": 4})
+    insert(db, "tickets", {"user_id": 1, "status": "closed", "reason": "user", "kind": "chat", "created_at": old, "rating": 4})
     counts = storage.apply_retention(db, 180)
     assert counts["messages"] == 1
     assert [m["text"] for m in storage.recent_messages(db, 1)] == ["baru"]
-    assert db.table("tickets").count == 1
+    assert count(db, "tickets") == 1
 
 
-def test_erasing_a_user_keeps_only_anonymous_ticket_counts() -> None:
-    db = Database(memory=True)
-    storage.migrate(db)
+def test_erasing_a_user_keeps_only_anonymous_ticket_counts(desk_db: storage.Database) -> None:
+    db = desk_db
     storage.touch_user(db, 1, "Budi")
     storage.log_message(db, 1, "in", "halo")
     ticket = storage.create_ticket(db, 1, "user", None)
     storage.rate_answer(db, 1, "paspor_biaya", helpful=True)
     storage.erase_user(db, 1)
     assert storage.user_data_summary(db, 1)["user"] is None
-    assert db.table("messages").count == 0
-    assert db.table("ratings").count == 0
+    assert count(db, "messages") == 0
+    assert count(db, "ratings") == 0
     stored = storage.get_ticket(db, ticket["id"])
     assert (stored["user_id"], stored["status"]) == (None, "closed")
 

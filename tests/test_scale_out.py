@@ -1,5 +1,6 @@
 """The scale-out configuration: the real bot with two answer workers on Rasa's SQL tracker store in PostgreSQL and
-Rasa's Redis lock store (docs/endpoints-postgresql-redis.yml), each started here from Debian's packages."""
+Rasa's Redis lock store (docs/endpoints-postgresql-redis.yml), and the desk's own data in the same PostgreSQL
+(DATABASE_URL), each started here from Debian's packages."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ import pytest
 
 from bot.paths import ROOT
 from tests import services
+from tests.conftest import started
 from tests.fake_telegram import FakeTelegram, bot_process_env
 from tests.test_crash import BotProcess
 
@@ -23,11 +25,7 @@ USERS, MESSAGES = 20, 5
 
 @pytest.fixture(scope="module")
 def servers() -> Iterator[dict[str, str]]:
-    reason = services.unavailable()
-    if reason:
-        pytest.skip(reason)
-    with services.postgres_and_redis() as settings:
-        yield settings
+    yield from started(services.postgres_and_redis)
 
 
 def psql(servers: dict[str, str], query: str) -> str:
@@ -78,6 +76,10 @@ async def test_the_bot_on_postgresql_and_redis_answers_everyone_once_in_order_an
     assert [len(fake.sent(20_000 + user)) for user in range(USERS)] == [MESSAGES] * USERS, log  # one answer each
     stored = int(psql(servers, "SELECT count(DISTINCT sender_id) FROM events"))
     assert stored >= USERS + 1, log
+    # The desk's own data (DATABASE_URL) is in the same PostgreSQL: every question logged there, no SQLite file made.
+    logged = psql(servers, f"SELECT count(*) FROM messages WHERE direction = 'in' AND user_id BETWEEN 20000 AND {20_000 + USERS}")
+    assert int(logged) == USERS * MESSAGES, log
+    assert not (tmp_path / "tanya.db").exists()
     assert psql(servers, "SELECT count(*) FROM events WHERE data LIKE '%berapa biaya paspor%'") != "0"
     commands = subprocess.run(["redis-cli", "-p", servers["TANYA_REDIS_PORT"], "info", "stats"], capture_output=True,
                               text=True, check=True).stdout

@@ -1,14 +1,17 @@
-"""The schema as sqlite-utils migrations, and the bridge from databases versioned by PRAGMA user_version."""
+"""The schema as sqlite-utils migrations, the bridge from databases versioned by PRAGMA user_version, and the
+score checks on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
 import sqlite3
 from pathlib import Path
 
+import psycopg2
 import pytest
 from sqlite_utils import Database
 
 from bot import storage
+from bot.storage.database import insert
 
 LEGACY = Path(__file__).parent / "data" / "storage_user_version_3.sql"
 
@@ -57,13 +60,16 @@ def test_a_bridged_database_has_the_schema_of_a_new_one(legacy: Path, tmp_path: 
     assert schema(bridged) == schema(storage.open_database(tmp_path / "new.db"))
 
 
+#: What refusing a row raises, on either database.
+REFUSED = (sqlite3.IntegrityError, psycopg2.IntegrityError)
+
+
 @pytest.fixture
-def db() -> Database:
-    database = Database(memory=True)
-    storage.migrate(database)
-    storage.touch_user(database, 1, "Budi")
-    database.table("tickets").insert({"id": 1, "user_id": 1, "status": "closed", "kind": "chat"})
-    return database
+def db(desk_db: storage.Database) -> storage.Database:
+    """A desk database, SQLite or PostgreSQL, with a user and a closed ticket #1."""
+    storage.touch_user(desk_db, 1, "Budi")
+    insert(desk_db, "tickets", {"id": 1, "user_id": 1, "status": "closed", "kind": "chat"})
+    return desk_db
 
 
 @pytest.mark.parametrize(
@@ -76,21 +82,21 @@ def db() -> Database:
         ("ratings", {"user_id": 1, "faq_id": "paspor_biaya", "helpful": 2}),
     ],
 )
-def test_an_out_of_range_score_is_refused(db: Database, table: str, row: dict[str, object]) -> None:
-    with pytest.raises(sqlite3.IntegrityError, match="CHECK constraint failed"):
-        db.table(table).insert(row)
+def test_an_out_of_range_score_is_refused(db: storage.Database, table: str, row: dict[str, object]) -> None:
+    with pytest.raises(REFUSED, match=r"CHECK constraint failed|violates (check|not-null) constraint"):
+        insert(db, table, row)
 
 
-def test_a_score_cannot_be_changed_out_of_range(db: Database) -> None:
-    with pytest.raises(sqlite3.IntegrityError, match=r"tickets\.rating"):
+def test_a_score_cannot_be_changed_out_of_range(db: storage.Database) -> None:
+    with pytest.raises(REFUSED, match=r"tickets\.rating|tickets_rating"):
         db.execute("UPDATE tickets SET rating = 20850 WHERE id = 1")
 
 
-def test_scores_in_range_and_a_ticket_without_rating_are_stored(db: Database) -> None:
-    db.table("skm").insert({"ticket_id": 1, "element": "u1", "score": 4})
-    db.table("tickets").insert({"user_id": 1, "status": "open", "rating": None})
+def test_scores_in_range_and_a_ticket_without_rating_are_stored(db: storage.Database) -> None:
+    insert(db, "skm", {"ticket_id": 1, "element": "u1", "score": 4})
+    insert(db, "tickets", {"id": 2, "user_id": 1, "status": "open", "rating": None})
     db.execute("UPDATE tickets SET rating = 5 WHERE id = 1")
-    assert (db.table("skm").count, db.table("tickets").get(1)["rating"]) == (1, 5)
+    assert (db.execute("SELECT COUNT(*) FROM skm").fetchone()[0], storage.get_ticket(db, 1)["rating"]) == (1, 5)
 
 
 def test_an_older_database_keeps_its_valid_scores_and_loses_the_forged_ones() -> None:

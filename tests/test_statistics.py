@@ -1,4 +1,5 @@
-"""/laporan and `python -m bot report` count one period the same way: half-open [since, until) in UTC."""
+"""/laporan and `python -m bot report` count one period the same way: half-open [since, until) in UTC, on SQLite and
+on PostgreSQL."""
 
 from __future__ import annotations
 
@@ -9,7 +10,6 @@ from html import escape
 from pathlib import Path
 
 import pytest
-from sqlite_utils import Database
 
 from actions.faq import today_in_bengkulu
 from bot import report, storage
@@ -17,6 +17,8 @@ from bot.desk import supervisors
 from bot.desk.core import Desk
 from bot.desk.outgoing import Person, Photo, from_json, to_json
 from bot.settings import Settings
+from bot.storage import Database
+from bot.storage.database import insert
 from bot.storage.statistics import NO_END, deadline
 
 SUPERVISOR = 77
@@ -42,24 +44,22 @@ def settings(tmp_path: Path) -> Settings:
 
 
 @pytest.fixture
-def db(settings: Settings) -> Database:
-    database = storage.open_database(settings.database_path)
-    storage.touch_user(database, 1, "Budi")
+def db(desk_db: Database) -> Database:
+    storage.touch_user(desk_db, 1, "Budi")
     for number, (moment, inside) in enumerate(MOMENTS.items()):
-        database.table("messages").insert_all([
-            {"user_id": 1, "direction": "in", "text": "x", "created_at": moment},
-            {"user_id": 1, "direction": "out", "text": "y", "outcome": "answer", "faq_id": "paspor_biaya", "created_at": moment},
-        ])
+        insert(desk_db, "messages", {"user_id": 1, "direction": "in", "text": "x", "created_at": moment})
+        insert(desk_db, "messages", {"user_id": 1, "direction": "out", "text": "y", "outcome": "answer",
+                                     "faq_id": "paspor_biaya", "created_at": moment})
         helpful, rating = (number % 2, 5 - 2 * (number % 2)) if inside else (1, 1)  # inside: 0/1 and 5/3
-        database.table("ratings").insert({"user_id": 1, "faq_id": "paspor_biaya", "helpful": helpful, "created_at": moment})
-        database.table("tickets").insert({"user_id": 1, "status": "closed", "reason": "user", "kind": "chat",
-                                          "created_at": moment, "first_reply_at": shifted(moment, 600 * (number + 1)),
-                                          "closed_at": shifted(moment, 7200), "rating": rating})
-        ticket = database.table("tickets").insert({"user_id": 1, "status": "open", "reason": "complaint",
-                                                   "kind": "complaint", "created_at": moment}).last_pk
-        database.table("complaints").insert({"ticket_id": ticket, "category": "pelayanan", "what": "x", "misconduct": 0,
+        insert(desk_db, "ratings", {"user_id": 1, "faq_id": "paspor_biaya", "helpful": helpful, "created_at": moment})
+        insert(desk_db, "tickets", {"user_id": 1, "status": "closed", "reason": "user", "kind": "chat", "created_at": moment,
+                                    "first_reply_at": shifted(moment, 600 * (number + 1)), "closed_at": shifted(moment, 7200),
+                                    "rating": rating})
+        ticket = insert(desk_db, "tickets", {"user_id": 1, "status": "open", "reason": "complaint", "kind": "complaint",
                                              "created_at": moment})
-    return database
+        insert(desk_db, "complaints", {"ticket_id": ticket, "category": "pelayanan", "what": "x", "misconduct": 0,
+                                       "created_at": moment})
+    return desk_db
 
 
 def test_a_period_counts_its_first_second_and_not_its_end(db: Database) -> None:
@@ -96,15 +96,14 @@ def ago(**delta: float) -> str:
 
 
 @pytest.fixture
-def fresh(tmp_path: Path) -> Database:
-    database = storage.open_database(tmp_path / "fresh.db")  # usable from the Store's thread too
-    storage.touch_user(database, 1, "Budi")
-    return database
+def fresh(desk_db: Database) -> Database:
+    storage.touch_user(desk_db, 1, "Budi")
+    return desk_db
 
 
 def chat(db: Database, opened: str, first_reply: str | None = None, kind: str = "chat") -> None:
-    db.table("tickets").insert({"user_id": 1, "status": "open", "reason": "user", "kind": kind, "created_at": opened,
-                                "first_reply_at": first_reply})
+    insert(db, "tickets", {"user_id": 1, "status": "open", "reason": "user", "kind": kind, "created_at": opened,
+                           "first_reply_at": first_reply})
 
 
 def test_a_ticket_still_waiting_counts_in_first_reply_time_with_its_wait_so_far(fresh: Database) -> None:
@@ -155,7 +154,7 @@ def test_counts_are_compared_with_the_period_before(fresh: Database) -> None:
 async def test_laporan_shows_the_report_headline_and_captioned_charts(fresh: Database, settings: Settings) -> None:
     chat(fresh, ago(hours=2))
     for helpful in (1, 1, 0, 1, 1, 1):
-        fresh.table("ratings").insert({"user_id": 1, "faq_id": "paspor_biaya", "helpful": helpful, "created_at": ago(hours=1)})
+        insert(fresh, "ratings", {"user_id": 1, "faq_id": "paspor_biaya", "helpful": helpful, "created_at": ago(hours=1)})
     storage.record_unanswered(fresh, 1, "paspor sy ketinggalan", "fallback", [("paspor_hilang", 0.3)])
     desk = Desk(None, storage.Store(fresh), settings)  # type: ignore[arg-type]  # /laporan never asks the assistant
     [message] = await supervisors.weekly_report(desk, Person(SUPERVISOR, "Pengawas"), SUPERVISOR)

@@ -1,4 +1,4 @@
-"""Storage functions on an in-memory database, one behaviour each."""
+"""Storage functions, one behaviour each, on SQLite in memory and on a real PostgreSQL server (each test twice)."""
 
 from __future__ import annotations
 
@@ -7,19 +7,25 @@ import sqlite3
 import threading
 from pathlib import Path
 
+import psycopg2
 import pytest
-from sqlite_utils import Database
 
 from bot import storage
+from bot.storage import Database
+
+#: What a failed statement raises, on either database.
+DATABASE_ERRORS = (sqlite3.Error, psycopg2.Error)
 
 
 @pytest.fixture
-def db() -> Database:
-    database = Database(memory=True)
-    storage.migrate(database)
+def db(desk_db: Database) -> Database:
     for user in (1, 2):
-        storage.touch_user(database, user, f"Warga {user}")
-    return database
+        storage.touch_user(desk_db, user, f"Warga {user}")
+    return desk_db
+
+
+def count(db: Database, table: str) -> int:
+    return int(db.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0])
 
 
 def test_a_user_has_one_active_ticket(db: Database) -> None:
@@ -138,20 +144,20 @@ def test_retention_drops_old_drafts_only(db: Database) -> None:
     storage.save_draft(db, 1, {"what": "lama"})
     storage.save_draft(db, 2, {"what": "baru"})
     old = (dt.datetime.now(dt.timezone.utc) - dt.timedelta(days=200)).isoformat(timespec="seconds")
-    db.table("drafts").update(1, {"updated_at": old})
+    db.execute("UPDATE drafts SET updated_at = ? WHERE user_id = ?", [old, 1])
     assert storage.apply_retention(db, 180)["drafts"] == 1
     assert (storage.get_draft(db, 1), storage.get_draft(db, 2)) == (None, {"what": "baru"})
 
 
-def refuse_inserts(db: Database, table: str) -> None:
-    """Make every insert into a table fail, as a full disk would."""
-    db.execute(f"CREATE TRIGGER refuse_{table} BEFORE INSERT ON {table} BEGIN SELECT RAISE(ABORT, 'refused'); END")
+def lose_table(db: Database, table: str) -> None:
+    """Make every write to a table fail, as a full disk or a lost table would."""
+    db.execute(f"DROP TABLE {table}")
 
 
 def test_a_staff_reply_that_cannot_be_logged_changes_nothing(db: Database) -> None:
     ticket = storage.create_ticket(db, 1, "user", None)
-    refuse_inserts(db, "messages")
-    with pytest.raises(sqlite3.IntegrityError):
+    lose_table(db, "messages")
+    with pytest.raises(DATABASE_ERRORS):
         storage.record_staff_reply(db, ticket["id"], 9, "Sari", "halo")
     stored = storage.get_ticket(db, ticket["id"])
     assert (stored["status"], stored["first_reply_at"]) == ("open", None)
@@ -159,11 +165,36 @@ def test_a_staff_reply_that_cannot_be_logged_changes_nothing(db: Database) -> No
 
 def test_a_complaint_without_its_details_opens_no_ticket(db: Database) -> None:
     storage.save_draft(db, 1, {"category": "pelayanan"})
-    refuse_inserts(db, "complaints")
-    with pytest.raises(sqlite3.IntegrityError):
+    lose_table(db, "complaints")
+    with pytest.raises(DATABASE_ERRORS):
         storage.create_complaint(db, 1, {"category": "pelayanan", "what": "antre lama"})
     assert storage.active_ticket(db, 1) is None
     assert storage.get_draft(db, 1) == {"category": "pelayanan"}
+
+
+def test_two_bots_asking_for_an_officer_at_once_open_one_ticket_per_resident(
+    db: Database, desk_location: str | Path
+) -> None:
+    bots = [storage.open_database(desk_location) for _ in range(2)]
+    residents = range(1, 31)
+    for resident in residents:
+        storage.touch_user(db, resident, f"Warga {resident}")
+    start = threading.Barrier(len(bots))
+
+    def escalate_everyone(bot: Database) -> None:
+        start.wait()
+        for resident in residents:
+            storage.escalate(bot, resident, "user")
+
+    threads = [threading.Thread(target=escalate_everyone, args=(bot,)) for bot in bots]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    for bot in bots:
+        bot.close()
+    counts = db.execute("SELECT user_id, COUNT(*) FROM tickets GROUP BY user_id ORDER BY user_id").fetchall()
+    assert [tuple(row) for row in counts] == [(resident, 1) for resident in residents]
 
 
 async def test_the_store_runs_calls_on_its_database_thread(tmp_path: Path) -> None:
@@ -171,7 +202,7 @@ async def test_the_store_runs_calls_on_its_database_thread(tmp_path: Path) -> No
         return prefix + threading.current_thread().name
 
     store = storage.Store(storage.open_database(tmp_path / "t.db"))
-    assert (await store(thread_name, "on ")).startswith("on sqlite")
+    assert (await store(thread_name, "on ")).startswith("on storage")
     assert (await store(storage.touch_user, 3, "Ani"))["display_name"] == "Ani"
     store.close()
 
@@ -180,11 +211,11 @@ def test_an_answer_message_is_rated_once(db: Database) -> None:
     assert storage.rate_answer(db, 1, "paspor_biaya", helpful=True, message_id=70)
     again = [storage.rate_answer(db, 1, "paspor_biaya", helpful=False, message_id=70) for _ in range(100)]
     assert not any(again)
-    assert [r["helpful"] for r in db.table("ratings").rows] == [1]
+    assert [helpful for (helpful,) in db.execute("SELECT helpful FROM ratings").fetchall()] == [1]
 
 
 def test_each_answer_message_gets_its_own_rating(db: Database) -> None:
     assert storage.rate_answer(db, 1, "paspor_biaya", helpful=True, message_id=70)
     assert storage.rate_answer(db, 1, "paspor_biaya", helpful=False, message_id=71)
     assert storage.rate_answer(db, 2, "paspor_biaya", helpful=True, message_id=70)
-    assert db.table("ratings").count == 3
+    assert count(db, "ratings") == 3

@@ -1,7 +1,8 @@
-"""Everything the service desk keeps, in one SQLite file through sqlite-utils.
+"""Everything the service desk keeps: in one SQLite file through sqlite-utils, or in PostgreSQL (DATABASE_URL).
 
-Every function takes a Database, so tests pass Database(memory=True) after `migrate`. Writes that
-belong together run in one transaction (db.atomic()). Async callers go through `Store`.
+Every function takes a Database (bot.storage.database), so tests pass sqlite-utils' Database(memory=True) after
+`migrate`, or a PostgreSQL one. Writes that belong together run in one transaction (db.atomic()). Async callers
+go through `Store`.
 """
 
 from bot.storage.conversations import (
@@ -24,6 +25,7 @@ from bot.storage.conversations import (
     update_done,
     user_language,
 )
+from bot.storage.database import Database, now, open_database
 from bot.storage.executor import Store
 from bot.storage.outbox import (
     PENDING,
@@ -38,7 +40,7 @@ from bot.storage.outbox import (
     start_sending,
 )
 from bot.storage.privacy import apply_retention, erase_user, forget_old_conversation_state, user_data_summary
-from bot.storage.schema import MIGRATIONS, migrate, now, open_database
+from bot.storage.schema import MIGRATIONS, migrate
 from bot.storage.statistics import Figures, report_figures, summary
 from bot.storage.tickets import (
     ACTIVE,
@@ -75,6 +77,7 @@ __all__ = [
     "TICKET_CLOSED",
     "TICKET_OPEN",
     "TICKET_TAKEN",
+    "Database",
     "Figures",
     "Queued",
     "Store",

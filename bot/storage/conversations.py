@@ -7,10 +7,8 @@ import json
 from collections.abc import Iterable
 from typing import Any
 
-from sqlite_utils import Database
-
 from bot.privacy import mask
-from bot.storage.schema import insert, now
+from bot.storage.database import Database, first, insert, now, rows
 
 
 def touch_user(db: Database, user_id: int, display_name: str) -> dict[str, Any]:
@@ -21,12 +19,14 @@ def touch_user(db: Database, user_id: int, display_name: str) -> dict[str, Any]:
         "ON CONFLICT (id) DO UPDATE SET display_name = excluded.display_name, last_seen = excluded.last_seen",
         [user_id, mask(display_name), seen, seen],
     )
-    return next(db.query("SELECT * FROM users WHERE id = ?", [user_id]))
+    row = first(db, "SELECT * FROM users WHERE id = ?", [user_id])
+    assert row is not None  # written just above
+    return row
 
 
 def set_language(db: Database, user_id: int, language: str) -> None:
     """Remember the language a user chose with /bahasa."""
-    db.table("users").update(user_id, {"language": language})
+    db.execute("UPDATE users SET language = ? WHERE id = ?", [language, user_id])
 
 
 def user_language(db: Database, user_id: int) -> str:
@@ -66,7 +66,7 @@ def last_question(db: Database, user_id: int) -> str | None:
 
 def record_unanswered(db: Database, user_id: int, text: str, reason: str, guesses: Iterable[tuple[str, float]]) -> None:
     """Remember a message the assistant could not answer confidently (masked), with its top guesses."""
-    db.table("unanswered").insert({
+    insert(db, "unanswered", {
         "user_id": user_id, "text": mask(text), "reason": reason, "created_at": now(),
         "guesses": json.dumps([[name, round(conf, 3)] for name, conf in guesses]),
     })
@@ -74,14 +74,14 @@ def record_unanswered(db: Database, user_id: int, text: str, reason: str, guesse
 
 def open_unanswered(db: Database) -> list[dict[str, Any]]:
     """Unanswered messages not yet added to a topic, oldest first."""
-    return [dict(r) for r in db.table("unanswered").rows_where("added_to IS NULL", order_by="id")]
+    return rows(db, "SELECT * FROM unanswered WHERE added_to IS NULL ORDER BY id")
 
 
 def mark_added(db: Database, ids: Iterable[int], topic: str) -> None:
     """Record that these unanswered messages became example questions of a topic."""
     with db.atomic():
         for unanswered_id in ids:
-            db.table("unanswered").update(unanswered_id, {"added_to": topic})
+            db.execute("UPDATE unanswered SET added_to = ? WHERE id = ?", [topic, unanswered_id])
 
 
 def rate_answer(db: Database, user_id: int, faq_id: str, helpful: bool, message_id: int | None = None) -> bool:
@@ -97,8 +97,10 @@ def rate_answer(db: Database, user_id: int, faq_id: str, helpful: bool, message_
 def save_draft(db: Database, user_id: int, data: dict[str, Any]) -> None:
     """Keep the complaint a user is writing (text values masked, as in the complaint it becomes)."""
     masked = {key: mask(value) if isinstance(value, str) else value for key, value in data.items()}
-    db.table("drafts").upsert(
-        {"user_id": user_id, "data": json.dumps(masked, ensure_ascii=False), "updated_at": now()}, pk="user_id",
+    db.execute(
+        "INSERT INTO drafts (user_id, data, updated_at) VALUES (?, ?, ?) "
+        "ON CONFLICT (user_id) DO UPDATE SET data = excluded.data, updated_at = excluded.updated_at",
+        [user_id, json.dumps(masked, ensure_ascii=False), now()],
     )
 
 
@@ -121,7 +123,11 @@ def update_done(db: Database, update_id: int) -> bool:
 def mark_update_done(db: Database, update_id: int) -> None:
     """Record that an update has been handled completely: it leaves the inbox."""
     with db.atomic():
-        insert(db, "processed_updates", {"update_id": update_id, "done_at": now()}, "OR REPLACE")
+        db.execute(
+            "INSERT INTO processed_updates (update_id, done_at) VALUES (?, ?) "
+            "ON CONFLICT (update_id) DO UPDATE SET done_at = excluded.done_at",
+            [update_id, now()],
+        )
         db.execute("DELETE FROM inbox WHERE update_id = ?", [update_id])
 
 
@@ -129,9 +135,10 @@ def receive_update(db: Database, update_id: int, raw: str) -> None:
     """Keep an update (masked JSON) until it is handled; one handled already, or kept already, is left alone."""
     with db.atomic():
         if not update_done(db, update_id):
-            insert(db, "inbox", {"update_id": update_id, "raw": raw, "received_at": now()}, "OR IGNORE")
+            db.execute("INSERT INTO inbox (update_id, raw, received_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
+                       [update_id, raw, now()])
 
 
 def unfinished_updates(db: Database) -> list[str]:
     """The updates received and never handled completely (a crash came in between), oldest first."""
-    return [row["raw"] for row in db.table("inbox").rows_where(order_by="update_id")]
+    return [raw for (raw,) in db.execute("SELECT raw FROM inbox ORDER BY update_id").fetchall()]

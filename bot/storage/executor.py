@@ -1,4 +1,4 @@
-"""Storage calls from async code: one dedicated thread, so SQLite never blocks the event loop."""
+"""Storage calls from async code: one dedicated thread, so the database never blocks the event loop."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Concatenate, ParamSpec, TypeVar
 
-from sqlite_utils import Database
+from bot.storage.database import Database
 
 P = ParamSpec("P")
 T = TypeVar("T")
@@ -19,7 +19,7 @@ class Store:
 
     def __init__(self, db: Database) -> None:
         self.db = db
-        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sqlite")
+        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="storage")
 
     async def __call__(self, function: Callable[Concatenate[Database, P], T], *args: P.args, **kwargs: P.kwargs) -> T:
         """Run function(db, *args, **kwargs) on the database thread and return its result."""

@@ -14,9 +14,7 @@ import json
 from collections.abc import Sequence
 from typing import Any, NamedTuple
 
-from sqlite_utils import Database
-
-from bot.storage.schema import insert, now
+from bot.storage.database import Database, insert, now, rows
 from bot.storage.tickets import record_staff_reply
 
 PENDING, SENDING, SENT, UNCERTAIN, FAILED = "pending", "sending", "sent", "uncertain", "failed"
@@ -49,12 +47,12 @@ def queue_outgoing(db: Database, update_id: int, messages: Sequence[Queued],
 
 def outgoing_of(db: Database, update_id: int) -> list[dict[str, Any]]:
     """The stored messages of one update, in order."""
-    return list(db.table("outbox").rows_where("update_id = ?", [update_id], order_by="position"))
+    return rows(db, "SELECT * FROM outbox WHERE update_id = ? ORDER BY position", [update_id])
 
 
 def pending_outgoing(db: Database) -> list[dict[str, Any]]:
     """Every stored message not sent yet, oldest first."""
-    return list(db.table("outbox").rows_where("state = ?", [PENDING], order_by="id"))
+    return rows(db, "SELECT * FROM outbox WHERE state = ? ORDER BY id", [PENDING])
 
 
 def start_sending(db: Database, row_id: int) -> bool:

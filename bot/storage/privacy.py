@@ -6,10 +6,10 @@ import datetime as dt
 import time
 from typing import Any
 
-from sqlite_utils import Database
+import sqlite_utils
 
 from bot.storage.conversations import recent_messages
-from bot.storage.schema import now
+from bot.storage.database import Database, first, now
 from bot.storage.tickets import TICKET_CLOSED
 
 #: Tables whose rows belong to one resident and go when they ask.
@@ -19,16 +19,12 @@ EMPTY_COMPLAINT = "what = '', when_text = '', where_text = '', contact = ''"
 
 def user_data_summary(db: Database, user_id: int) -> dict[str, Any]:
     """What is stored about one resident (masked), for /datasaya."""
-    user = list(db.table("users").rows_where("id = ?", [user_id]))
-    return {
-        "user": user[0] if user else None,
-        "messages": db.table("messages").count_where("user_id = ?", [user_id]),
-        "recent": recent_messages(db, user_id, limit=5),
-        "tickets": db.table("tickets").count_where("user_id = ?", [user_id]),
-        "ratings": db.table("ratings").count_where("user_id = ?", [user_id]),
-        "unanswered": db.table("unanswered").count_where("user_id = ?", [user_id]),
-        "drafts": db.table("drafts").count_where("user_id = ?", [user_id]),
+    counts = {
+        table: int(db.execute(f"SELECT COUNT(*) FROM {table} WHERE user_id = ?", [user_id]).fetchone()[0])
+        for table in ("messages", "tickets", "ratings", "unanswered", "drafts")
     }
+    return {"user": first(db, "SELECT * FROM users WHERE id = ?", [user_id]),
+            "recent": recent_messages(db, user_id, limit=5), **counts}
 
 
 def erase_user(db: Database, user_id: int) -> None:
@@ -72,7 +68,7 @@ def apply_retention(db: Database, days: int) -> dict[str, int]:
     return counts
 
 
-def forget_old_conversation_state(db: Database, days: int) -> int:
+def forget_old_conversation_state(db: sqlite_utils.Database, days: int) -> int:
     """Delete the assistant's conversation events (Rasa's tracker store file) older than `days`."""
     if not db["events"].exists():
         return 0

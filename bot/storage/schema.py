@@ -1,4 +1,4 @@
-"""The database file: opening it, and its schema as sqlite-utils migrations.
+"""The SQLite database file: opening it, and its schema as sqlite-utils migrations (PostgreSQL: bot.storage.postgres).
 
 Databases made before the migrations existed were versioned with PRAGMA user_version (1 to 3);
 `migrate` first records the migrations such a database already has, then applies the rest.
@@ -8,10 +8,9 @@ from __future__ import annotations
 
 import datetime as dt
 import sqlite3
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
 
 import sqlite_utils
 from sqlite_utils import Database, Migrations
@@ -20,21 +19,6 @@ from bot.privacy import mask
 
 #: Migration names are stored in each database: never rename a migration function.
 MIGRATIONS = Migrations("tanya-imigrasi")
-
-
-def insert(db: Database, table: str, row: Mapping[str, Any], on_conflict: str = "") -> int:
-    """Insert one row in one statement and return its rowid (on_conflict: "OR IGNORE", "OR REPLACE").
-
-    For the writes of every message: sqlite-utils' Table.insert and Table.update first read the table's schema
-    (sqlite_master), which was a tenth of the bot's work in the load test's profile. Column names come from code.
-    """
-    columns, marks = ", ".join(row), ", ".join("?" * len(row))
-    return int(db.execute(f"INSERT {on_conflict} INTO {table} ({columns}) VALUES ({marks})", list(row.values())).lastrowid or 0)
-
-
-def now() -> str:
-    """The current UTC time as ISO text (what every timestamp column holds)."""
-    return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
 
 
 class WaitingDatabase(sqlite_utils.Database):
@@ -61,7 +45,7 @@ class WaitingDatabase(sqlite_utils.Database):
         self.conn.execute("COMMIT")
 
 
-def open_database(path: str | Path) -> Database:
+def open_sqlite(path: str | Path) -> WaitingDatabase:
     """Open (creating if needed) the database file in WAL mode with the current schema."""
     Path(path).parent.mkdir(parents=True, exist_ok=True)
     db = WaitingDatabase(sqlite3.connect(str(path), check_same_thread=False))

@@ -15,11 +15,10 @@ from dataclasses import dataclass
 from statistics import median
 from typing import Any
 
-from sqlite_utils import Database
-
 from bot import skm
 from bot.office_hours import JAKARTA
 from bot.storage import tickets
+from bot.storage.database import Database
 
 PERIOD = "julianday({column}) >= julianday(?) AND julianday({column}) < julianday(?)"
 # Asia/Jakarta has no daylight saving: its days and weeks are UTC shifted by 7 hours.
@@ -141,8 +140,9 @@ def report_figures(db: Database, since: str, until: str) -> Figures:
                                "ORDER BY id", period),
         skm=_rows(db, f"SELECT element, AVG(score), COUNT(*) FROM skm WHERE {within} GROUP BY element", period),
         skm_respondents=_rows(db, f"SELECT COUNT(DISTINCT ticket_id) FROM skm WHERE {within}", period)[0][0],
-        unanswered=_rows(db, "SELECT json_extract(guesses, '$[0][0]') AS guess, COUNT(*) AS n FROM unanswered "
-                             f"WHERE guess IS NOT NULL AND {within} GROUP BY guess ORDER BY n DESC, guess", period),
+        unanswered=_rows(db, "SELECT guess, COUNT(*) AS n FROM (SELECT json_extract(guesses, '$[0][0]') AS guess "
+                             f"FROM unanswered WHERE {within}) AS u WHERE guess IS NOT NULL GROUP BY guess "
+                             "ORDER BY n DESC, guess", period),
         open_tickets=_rows(db, f"SELECT kind, created_at, {FIRST_REPLY}, first_reply_at IS NOT NULL FROM tickets "
                                f"WHERE {ACTIVE} ORDER BY created_at", []),
     )

@@ -6,11 +6,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from sqlite_utils import Database
-
 from bot.privacy import mask
 from bot.storage.conversations import drop_draft, last_answered_topic, last_question, log_message, record_unanswered
-from bot.storage.schema import now
+from bot.storage.database import Database, first, insert, now, rows
 
 TICKET_OPEN, TICKET_TAKEN, TICKET_CLOSED = "open", "taken", "closed"
 ACTIVE = (TICKET_OPEN, TICKET_TAKEN)
@@ -23,14 +21,12 @@ def active_ticket(db: Database, user_id: int, kind: str | None = None) -> dict[s
     where, values = "user_id = ? AND status IN (?, ?)", [user_id, *ACTIVE]
     if kind is not None:
         where, values = f"{where} AND kind = ?", [*values, kind]
-    rows = list(db.table("tickets").rows_where(where, values, order_by="id desc", limit=1))
-    return rows[0] if rows else None
+    return first(db, f"SELECT * FROM tickets WHERE {where} ORDER BY id DESC LIMIT 1", values)
 
 
 def get_ticket(db: Database, ticket_id: int) -> dict[str, Any] | None:
     """One ticket by id."""
-    rows = list(db.table("tickets").rows_where("id = ?", [ticket_id]))
-    return rows[0] if rows else None
+    return first(db, "SELECT * FROM tickets WHERE id = ?", [ticket_id])
 
 
 def create_ticket(db: Database, user_id: int, reason: str, topic: str | None) -> dict[str, Any]:
@@ -38,10 +34,11 @@ def create_ticket(db: Database, user_id: int, reason: str, topic: str | None) ->
     with db.atomic():
         ticket = active_ticket(db, user_id, CHAT)
         if ticket is None:
-            pk = db.table("tickets").insert(
-                {"user_id": user_id, "status": TICKET_OPEN, "reason": reason, "topic": topic, "created_at": now()}
-            ).last_pk
-            ticket = dict(db.table("tickets").get(int(pk or 0)))
+            ticket_id = insert(
+                db, "tickets", {"user_id": user_id, "status": TICKET_OPEN, "reason": reason, "topic": topic, "created_at": now()}
+            )
+            ticket = get_ticket(db, ticket_id)
+    assert ticket is not None  # found or written just above
     return ticket
 
 
@@ -62,30 +59,33 @@ def tickets_without_card(db: Database) -> list[dict[str, Any]]:
     """Active chat tickets whose staff card was never posted (a crash came in between), with the resident's
     display name. A card whose delivery is in doubt (cut off while sending) is not posted again: Telegram most
     likely has it, and replies to it reach the ticket by the number it shows."""
-    return list(db.query(
+    return rows(
+        db,
         "SELECT t.*, u.display_name FROM tickets t LEFT JOIN users u ON u.id = t.user_id "
         "WHERE t.status IN (?, ?) AND t.card_message_id IS NULL AND t.kind != 'complaint' AND NOT EXISTS ("
         "  SELECT 1 FROM outbox o WHERE o.ticket_id = t.id AND o.track = 'card' AND o.state = 'uncertain'"
         ") ORDER BY t.id",
         list(ACTIVE),
-    ))
+    )
 
 
 def create_complaint(db: Database, user_id: int, data: dict[str, Any]) -> dict[str, Any]:
     """Open a complaint ticket with its SP4N-LAPOR! details (masked); the user's draft is dropped with it."""
     created = now()
     with db.atomic():
-        pk = db.table("tickets").insert({
+        ticket_id = insert(db, "tickets", {
             "user_id": user_id, "status": TICKET_OPEN, "reason": "complaint", "kind": COMPLAINT,
             "topic": data.get("category"), "created_at": created,
-        }).last_pk
-        db.table("complaints").insert({
-            "ticket_id": pk, "category": data.get("category"), "what": mask(data.get("what", "")),
+        })
+        insert(db, "complaints", {
+            "ticket_id": ticket_id, "category": data.get("category"), "what": mask(data.get("what", "")),
             "when_text": mask(data.get("when", "")), "where_text": mask(data.get("where", "")),
             "contact": mask(data.get("contact", "")), "misconduct": int(bool(data.get("misconduct"))), "created_at": created,
         })
         drop_draft(db, user_id)
-    return dict(db.table("tickets").get(int(pk or 0)))
+        ticket = get_ticket(db, ticket_id)
+    assert ticket is not None  # written just above
+    return ticket
 
 
 def queue_position(db: Database, ticket_id: int) -> int:
@@ -98,13 +98,17 @@ def queue_position(db: Database, ticket_id: int) -> int:
 def set_card(db: Database, ticket_id: int, chat_id: int, message_id: int) -> None:
     """Remember the staff-group card of a ticket (replies to it reach the ticket)."""
     with db.atomic():
-        db.table("tickets").update(ticket_id, {"card_message_id": message_id, "card_chat_id": chat_id})
+        db.execute("UPDATE tickets SET card_message_id = ?, card_chat_id = ? WHERE id = ?", [message_id, chat_id, ticket_id])
         add_relay(db, chat_id, message_id, ticket_id)
 
 
 def add_relay(db: Database, chat_id: int, message_id: int, ticket_id: int) -> None:
     """Map a staff-group message to its ticket."""
-    db.table("relays").insert({"chat_id": chat_id, "message_id": message_id, "ticket_id": ticket_id}, replace=True)
+    db.execute(
+        "INSERT INTO relays (chat_id, message_id, ticket_id) VALUES (?, ?, ?) "
+        "ON CONFLICT (chat_id, message_id) DO UPDATE SET ticket_id = excluded.ticket_id",
+        [chat_id, message_id, ticket_id],
+    )
 
 
 def ticket_for_message(db: Database, chat_id: int, message_ids: Iterable[int | None]) -> dict[str, Any] | None:
@@ -160,7 +164,7 @@ def record_skm(db: Database, ticket_id: int, element: str, score: int) -> None:
     """Store (or correct) one SKM element score for a ticket."""
     with db.atomic():
         db.execute("DELETE FROM skm WHERE ticket_id = ? AND element = ?", [ticket_id, element])
-        db.table("skm").insert({"ticket_id": ticket_id, "element": element, "score": score, "created_at": now()})
+        insert(db, "skm", {"ticket_id": ticket_id, "element": element, "score": score, "created_at": now()})
 
 
 TICKET_COLUMNS = (
@@ -192,7 +196,7 @@ def list_tickets(
             params.append(value)
     condition = " AND ".join(where)  # fixed clauses only; every value is a parameter
     sql = f"SELECT {TICKET_COLUMNS} FROM tickets t LEFT JOIN users u ON u.id = t.user_id WHERE {condition} ORDER BY t.id"
-    return list(db.query(sql, params))
+    return rows(db, sql, params)
 
 
 def ticket_transcript(db: Database, ticket_id: int) -> list[dict[str, Any]]:

@@ -251,7 +251,7 @@ async def serve(settings: Settings, model: Path) -> None:
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stopping.set)
-    store = Store(open_database(settings.database_path))
+    store = Store(open_database(settings.database))
     try:
         async with answering(settings, model) as assistant:
             application = build_application(settings, assistant, store)
