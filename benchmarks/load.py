@@ -257,7 +257,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     scale_out = None if args.no_scale_out else services.unavailable()
     if not args.no_scale_out and scale_out is None:
         with services.postgres_and_redis() as servers:
-            measure(f"{worker_name(max(args.workers))}, PostgreSQL + Redis (docs/endpoints-postgresql-redis.yml)", ROOT,
+            measure(f"{worker_name(max(args.workers))}, PostgreSQL + Redis (docs/endpoints-postgresql-redis.yml; "
+                    "the desk's data in PostgreSQL too, DATABASE_URL)", ROOT,
                     {"ANSWER_WORKERS": str(max(args.workers)), "RASA_ENDPOINTS": str(SCALE_OUT_ENDPOINTS), **servers})
     header = ("| system | messages (whole run) | messages/s | p50 ms | p99 ms | lost | duplicated "
               "| escalations / staff replies | peak memory MB |")
