@@ -248,9 +248,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     users, count, think = args.moderate
 
     def measure(name: str, root: Path, env: dict[str, str]) -> None:
+        """Both loads, each on a new database (a new SQLite file in run(), or a new PostgreSQL database here)."""
+        def fresh() -> dict[str, str]:
+            return {**env, **services.new_database(env)} if "DATABASE_URL" in env else env
+
         busy.append((name, *asyncio.run(run(root, args.users, args.messages, args.duration, args.escalations,
-                                            env_extra=env))))
-        moderate.append((name, *asyncio.run(run(root, users, count, args.duration, 0, think=think, env_extra=env))))
+                                            env_extra=fresh()))))
+        moderate.append((name, *asyncio.run(run(root, users, count, args.duration, 0, think=think, env_extra=fresh()))))
 
     for name, root, env in systems:
         measure(name, root, env)

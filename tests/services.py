@@ -12,6 +12,7 @@ import shutil
 import subprocess
 import tempfile
 import time
+import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -88,8 +89,20 @@ def postgres() -> Iterator[dict[str, str]]:
 
 def database_url(settings: dict[str, str], schema: str | None = None) -> str:
     """The bot's DATABASE_URL for a server started by postgres() (with its tables in one schema, if given)."""
-    url = f"postgresql://{settings['TANYA_POSTGRES_USER']}@127.0.0.1:{settings['TANYA_POSTGRES_PORT']}/tanya"
+    url = (f"postgresql://{settings['TANYA_POSTGRES_USER']}@127.0.0.1:{settings['TANYA_POSTGRES_PORT']}/"
+           f"{settings['TANYA_POSTGRES_DB']}")
     return f"{url}?options=-csearch_path%3D{schema}" if schema else url
+
+
+def new_database(settings: dict[str, str]) -> dict[str, str]:
+    """A new, empty database on the same server: the settings that point Rasa and the desk at it."""
+    binaries = postgres_bin()
+    assert binaries is not None, "call unavailable() first"
+    name = f"tanya_{uuid.uuid4().hex[:12]}"
+    subprocess.run([str(binaries / "createdb"), "-h", "127.0.0.1", "-p", settings["TANYA_POSTGRES_PORT"], "-U",
+                    settings["TANYA_POSTGRES_USER"], name], check=True, capture_output=True)
+    moved = {**settings, "TANYA_POSTGRES_DB": name}
+    return {"TANYA_POSTGRES_DB": name, "DATABASE_URL": database_url(moved)}
 
 
 @contextmanager

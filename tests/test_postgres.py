@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import psycopg2
@@ -78,6 +79,24 @@ def test_a_failed_transaction_leaves_the_connection_usable(pg: storage.Database)
         touch_then_fail()
     assert storage.user_language(pg, 1) == "id"  # the user was rolled back with the transaction; queries still run
     assert pg.execute("SELECT COUNT(*) FROM users").fetchone()[0] == 0
+
+
+@pytest.mark.parametrize("desk_location", ["postgresql"], indirect=True)
+def test_a_bot_starting_replays_only_what_no_live_bot_is_handling(pg: storage.Database, desk_location: str) -> None:
+    alive, crashed = storage.open_database(desk_location), storage.open_database(desk_location)
+    assert storage.receive_update(alive, 5, '{"update_id": 5}')
+    assert storage.receive_update(crashed, 6, '{"update_id": 6}')
+    assert not storage.receive_update(pg, 5, '{"update_id": 5}')  # delivered again, to another bot: not its own
+    crashed.close()
+    deadline = time.monotonic() + 10
+    while pg.execute("SELECT COUNT(*) FROM pg_locks WHERE locktype = 'advisory' AND objid = 6").fetchone()[0]:
+        assert time.monotonic() < deadline, "the closed connection's hold was never released"
+        time.sleep(0.05)
+    assert storage.unfinished_updates(pg) == ['{"update_id": 6}']  # 5 is being handled by a live bot
+    storage.mark_update_done(pg, 6)
+    storage.mark_update_done(alive, 5)
+    alive.close()
+    assert storage.unfinished_updates(pg) == []
 
 
 def test_database_url_must_name_postgresql(tmp_path: Path) -> None:

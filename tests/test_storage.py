@@ -197,6 +197,14 @@ def test_two_bots_asking_for_an_officer_at_once_open_one_ticket_per_resident(
     assert [tuple(row) for row in counts] == [(resident, 1) for resident in residents]
 
 
+def test_a_card_waiting_in_the_outbox_is_not_missing_and_a_refused_one_is(db: Database) -> None:
+    ticket = storage.create_ticket(db, 1, "user", None)
+    [row] = storage.queue_outgoing(db, 50, [storage.Queued(-100, "{}", ticket["id"], "card")])
+    assert storage.tickets_without_card(db) == []  # another bot sharing the desk is about to send it
+    storage.mark_failed(db, row)
+    assert [t["id"] for t in storage.tickets_without_card(db)] == [ticket["id"]]
+
+
 async def test_the_store_runs_calls_on_its_database_thread(tmp_path: Path) -> None:
     def thread_name(database: Database, prefix: str) -> str:
         return prefix + threading.current_thread().name

@@ -21,9 +21,10 @@ def masked(value: Any) -> Any:
     return value
 
 
-async def received(desk: Desk, update_id: int, update: dict[str, Any]) -> None:
-    """Keep an update, masked, before the channel confirms it: a crash before it is handled replays it."""
-    await desk.store(storage.receive_update, update_id, json.dumps(masked(update), ensure_ascii=False))
+async def received(desk: Desk, update_id: int, update: dict[str, Any]) -> bool:
+    """Keep an update, masked, before the channel confirms it: a crash before it is handled replays it. False when
+    another bot sharing the desk is handling this very update (the channel delivered it twice)."""
+    return await desk.store(storage.receive_update, update_id, json.dumps(masked(update), ensure_ascii=False))
 
 
 async def unfinished(desk: Desk) -> list[dict[str, Any]]:

@@ -121,7 +121,7 @@ def update_done(db: Database, update_id: int) -> bool:
 
 
 def mark_update_done(db: Database, update_id: int) -> None:
-    """Record that an update has been handled completely: it leaves the inbox."""
+    """Record that an update has been handled completely: it leaves the inbox, and this bot's hold on it goes."""
     with db.atomic():
         db.execute(
             "INSERT INTO processed_updates (update_id, done_at) VALUES (?, ?) "
@@ -129,16 +129,23 @@ def mark_update_done(db: Database, update_id: int) -> None:
             [update_id, now()],
         )
         db.execute("DELETE FROM inbox WHERE update_id = ?", [update_id])
+    db.execute("SELECT release_update(?)", [update_id])
 
 
-def receive_update(db: Database, update_id: int, raw: str) -> None:
-    """Keep an update (masked JSON) until it is handled; one handled already, or kept already, is left alone."""
+def receive_update(db: Database, update_id: int, raw: str) -> bool:
+    """Keep an update (masked JSON), held by this bot, until it is handled; one handled already, or kept already,
+    is left alone. False when another bot sharing the desk holds it (Telegram delivered it again, to this bot)."""
     with db.atomic():
-        if not update_done(db, update_id):
-            db.execute("INSERT INTO inbox (update_id, raw, received_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
-                       [update_id, raw, now()])
+        if update_done(db, update_id):
+            return True
+        if not db.execute("SELECT hold_update(?)", [update_id]).fetchone()[0]:
+            return False
+        db.execute("INSERT INTO inbox (update_id, raw, received_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
+                   [update_id, raw, now()])
+    return True
 
 
 def unfinished_updates(db: Database) -> list[str]:
-    """The updates received and never handled completely (a crash came in between), oldest first."""
-    return [raw for (raw,) in db.execute("SELECT raw FROM inbox ORDER BY update_id").fetchall()]
+    """The updates received and never handled completely (a crash came in between), oldest first; now held by this
+    bot (with several bots on one PostgreSQL desk: not those another bot alive is handling)."""
+    return [raw for (raw,) in db.execute("SELECT raw FROM inbox WHERE hold_update(update_id) ORDER BY update_id").fetchall()]

@@ -8,7 +8,9 @@ same functions and the same SQL run on both. Three things make that SQL portable
 - timestamps stay ISO text in UTC, as in SQLite, and the connection's time zone is UTC.
 
 A transaction (atomic()) takes one advisory lock first: like SQLite's BEGIN IMMEDIATE, one writer at a time, so
-a transaction that reads and then writes (opening a ticket unless one is open) cannot race another bot's.
+a transaction that reads and then writes (opening a ticket unless one is open) cannot race another bot's. And a
+bot holds each update it has received until it is handled (UPDATE_HOLDS), so that another bot starting up replays
+only what a dead bot left, never what a live one is handling.
 """
 
 from __future__ import annotations
@@ -99,8 +101,19 @@ CREATE UNIQUE INDEX idx_outbox_update_id_position ON outbox (update_id, position
 CREATE INDEX idx_outbox_state ON outbox (state);
 """
 
+#: An update a bot has received and not handled yet is held by that bot's connection (a session advisory lock,
+#: gone when the bot dies): another bot starting replays only the updates nobody alive holds.
+UPDATE_HOLDS = """
+CREATE FUNCTION hold_update(update_id bigint) RETURNS boolean LANGUAGE sql VOLATILE STRICT AS $$
+    SELECT pg_try_advisory_lock(1, (update_id % 2147483647)::integer)
+$$;
+CREATE FUNCTION release_update(update_id bigint) RETURNS boolean LANGUAGE sql VOLATILE STRICT AS $$
+    SELECT pg_advisory_unlock(1, (update_id % 2147483647)::integer)
+$$;
+"""
+
 #: Schema versions in order; a database records the ones it has in tanya_migrations. Append, never edit.
-MIGRATIONS = (SQLITE_FUNCTIONS + SCHEMA,)
+MIGRATIONS = (SQLITE_FUNCTIONS + SCHEMA, UPDATE_HOLDS)
 
 
 @dataclass
@@ -148,17 +161,14 @@ class PostgresDatabase:
     @contextmanager
     def atomic(self) -> Iterator[PostgresDatabase]:
         """A transaction holding the write lock from its start (a savepoint when nested)."""
-        outer = self._depth == 0
         begin, commit, rollback = (
-            ("BEGIN", "COMMIT", "ROLLBACK") if outer else
+            (f"BEGIN; SELECT pg_advisory_xact_lock({WRITE_LOCK})", "COMMIT", "ROLLBACK") if self._depth == 0 else
             (f"SAVEPOINT s{self._depth}", f"RELEASE SAVEPOINT s{self._depth}", f"ROLLBACK TO SAVEPOINT s{self._depth}")
         )
         cursor = self.conn.cursor()
-        cursor.execute(begin)
         self._depth += 1
         try:
-            if outer:
-                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [WRITE_LOCK])
+            cursor.execute(begin)  # one round trip for both statements
             yield self
         except BaseException:
             cursor.execute(rollback)

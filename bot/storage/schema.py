@@ -53,6 +53,9 @@ def open_sqlite(path: str | Path) -> WaitingDatabase:
     db.execute("PRAGMA busy_timeout = 30000")  # another process (a backup, a review) may hold it a while
     db.execute("PRAGMA secure_delete = ON")  # erased and re-masked text is overwritten, not left in free pages
     db.execute("PRAGMA synchronous = NORMAL")  # WAL: durable against process crashes, fsync per checkpoint
+    # One bot per file: every update kept in its inbox is its own (PostgreSQL: bot.storage.postgres.UPDATE_HOLDS).
+    for name in ("hold_update", "release_update"):
+        db.conn.create_function(name, 1, lambda _update_id: True, deterministic=True)
     migrate(db)
     db.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # no page image from before a migration stays in the WAL
     return db

@@ -24,7 +24,7 @@ class InboxQueue(asyncio.Queue[object]):
         self.desk = desk
 
     async def put(self, item: object) -> None:
-        """Store an update, then queue it."""
-        if isinstance(item, Update):
-            await inbox.received(self.desk, item.update_id, item.to_dict())
+        """Store an update, then queue it (unless another bot sharing the desk is handling it already)."""
+        if isinstance(item, Update) and not await inbox.received(self.desk, item.update_id, item.to_dict()):
+            return
         await super().put(item)
