@@ -40,8 +40,9 @@ PLOT = Path(__file__).resolve().parent / "risk-coverage.png"
 FALLBACK = "nlu_fallback"
 #: The peer's answer threshold (the same 0.3 as Rasa's default FallbackClassifier).
 PEER_THRESHOLD = 0.3
-#: The wrong-answer limits the shipped thresholds are chosen for (below the targets of 4 % and 10 %, for margin).
-MAX_WRONG = {"real": 0.08, "chat-style": 0.03}
+#: The wrong-answer limits the shipped thresholds are chosen for, below the targets of 4 % and 10 % for margin:
+#: real messages collected after the thresholds were chosen (at 8 %) were answered wrongly 8.6 % of the time.
+MAX_WRONG = {"real": 0.06, "chat-style": 0.03}
 
 
 def real_set(path: Path = DATA / "real_dev.yml") -> list[Labelled]:
@@ -269,7 +270,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         "",
         *threshold_table(choose_thresholds(shipped, topics, MAX_WRONG)),
         "",
-        "- Run time (training and answering both sets): " + ", ".join(f"{k} {v:.0f} s" for k, v in seconds.items()) + ".",
+        "- Run time (training and answering both sets; Rasa reuses a cached training when the examples and the "
+        "pipeline are unchanged): " + ", ".join(f"{k} {v:.0f} s" for k, v in seconds.items()) + ".",
     ])
     print(body)
     write_section("nlu", body)

@@ -105,11 +105,22 @@ def test_a_clearly_better_system_is_ahead_beyond_the_interval() -> None:
     assert 0 < low <= high
 
 
+#: A sure right answer, and an unsure one that is wrong.
+TWO_ANSWERS = (
+    [Labelled("a", "paspor_biaya"), Labelled("b", "visa_perpanjang")],
+    [Output("paspor_biaya", 0.9, "answer", ranking=(("paspor_biaya", 0.9), ("visa_perpanjang", 0.1))),
+     Output("paspor_biaya", 0.5, "answer", ranking=(("paspor_biaya", 0.5), ("visa_perpanjang", 0.4)))],
+)
+
+
 def test_thresholds_are_chosen_within_the_wrong_answer_limit() -> None:
-    messages = [Labelled("a", "paspor_biaya"), Labelled("b", "visa_perpanjang")]
-    outputs = [Output("paspor_biaya", 0.9, "answer", ranking=(("paspor_biaya", 0.9), ("visa_perpanjang", 0.1))),
-               Output("paspor_biaya", 0.5, "answer", ranking=(("paspor_biaya", 0.5), ("visa_perpanjang", 0.4)))]
-    rows = choose_thresholds({"set": (messages, outputs)}, TOPICS, {"set": 0.0})
+    rows = choose_thresholds({"set": TWO_ANSWERS}, TOPICS, {"set": 0.0})
     assert rows
     assert all(figures["set"][1] == 0.0 for _, _, figures in rows)
     assert rows[0][2]["set"] == (0.5, 0.0)
+
+
+def test_at_equal_figures_the_more_cautious_thresholds_come_first() -> None:
+    rows = choose_thresholds({"set": TWO_ANSWERS}, TOPICS, {"set": 0.0})
+    threshold, margin, best = rows[0]
+    assert (margin, threshold) == max((m, t) for t, m, figures in rows if figures == best)
