@@ -99,6 +99,23 @@ def test_a_bot_starting_replays_only_what_no_live_bot_is_handling(pg: storage.Da
     assert storage.unfinished_updates(pg) == []
 
 
+@pytest.mark.parametrize("desk_location", ["postgresql"], indirect=True)
+def test_after_the_server_dropped_the_connection_the_next_call_connects_again(
+    pg: storage.Database, desk_location: str
+) -> None:
+    storage.set_language(pg, storage.touch_user(pg, 1, "Budi")["id"], "en")
+    assert isinstance(pg, PostgresDatabase)
+    admin = psycopg2.connect(desk_location)
+    try:
+        admin.cursor().execute("SELECT pg_terminate_backend(%s)", [pg.conn.get_backend_pid()])
+        admin.commit()
+    finally:
+        admin.close()
+    with pytest.raises(psycopg2.OperationalError):
+        storage.user_language(pg, 1)  # the call under way fails (the resident gets the apology)
+    assert storage.user_language(pg, 1) == "en"
+
+
 def test_database_url_must_name_postgresql(tmp_path: Path) -> None:
     with pytest.raises(SettingsError, match="postgresql://"):
         Settings.load(tmp_path / "none.env", environ={"DATABASE_URL": "mysql://tanya@localhost/tanya"})

@@ -143,18 +143,29 @@ class Result:
 
 
 class PostgresDatabase:
-    """One connection to the desk's PostgreSQL database, used like sqlite-utils' Database by the storage functions."""
+    """One connection to the desk's PostgreSQL database, used like sqlite-utils' Database by the storage functions.
 
-    def __init__(self, connection: psycopg2.extensions.connection) -> None:
-        self.conn = connection
+    A connection the server dropped (a restart, a failover) fails the statement under way and is opened again
+    for the next one, between transactions; the updates it held are then free for a bot starting up to replay.
+    """
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self.conn = connect(url)
         self._depth = 0  # transactions open: 0 none, 1 a transaction, more: savepoints in it
+
+    def cursor(self) -> psycopg2.extensions.cursor:
+        """A cursor on the connection, connecting again first if the server dropped it (outside a transaction)."""
+        if self.conn.closed and self._depth == 0:
+            self.conn = connect(self.url)
+        return self.conn.cursor()
 
     def execute(self, sql: str, parameters: Sequence[Any] | None = None) -> Result:
         """Run one statement; outside atomic() it is committed at once."""
         statement = sql.replace("%", "%%").replace("?", "%s")
         insert = INSERT_INTO.match(sql)
         numbered = insert is not None and insert.group(1) in NUMBERED and "ON CONFLICT" not in sql.upper()
-        cursor = self.conn.cursor()
+        cursor = self.cursor()
         cursor.execute(statement + (" RETURNING id" if numbered else ""), list(parameters or []))
         return Result(cursor, cursor.fetchone()[0] if numbered else None)
 
@@ -165,13 +176,14 @@ class PostgresDatabase:
             (f"BEGIN; SELECT pg_advisory_xact_lock({WRITE_LOCK})", "COMMIT", "ROLLBACK") if self._depth == 0 else
             (f"SAVEPOINT s{self._depth}", f"RELEASE SAVEPOINT s{self._depth}", f"ROLLBACK TO SAVEPOINT s{self._depth}")
         )
-        cursor = self.conn.cursor()
+        cursor = self.cursor()
         self._depth += 1
         try:
             cursor.execute(begin)  # one round trip for both statements
             yield self
         except BaseException:
-            cursor.execute(rollback)
+            if not self.conn.closed:  # a dropped connection took its transaction with it
+                cursor.execute(rollback)
             raise
         else:
             cursor.execute(commit)
@@ -188,15 +200,22 @@ def as_float(value: str | None, _cursor: Any) -> float | None:
     return None if value is None else float(value)
 
 
-def open_postgres(url: str) -> PostgresDatabase:
-    """Connect (the password from PGPASSWORD or ~/.pgpass, as libpq reads it) and bring the schema up to date."""
+def connect(url: str) -> psycopg2.extensions.connection:
+    """A connection (the password from PGPASSWORD or ~/.pgpass, as libpq reads it) in UTC, committing each statement
+    unless atomic() opened a transaction (as sqlite-utils does), numeric values as floats."""
     connection = psycopg2.connect(url)
-    connection.autocommit = True  # transactions only where atomic() opens one, as sqlite-utils does
+    connection.autocommit = True
     psycopg2.extensions.register_type(
         psycopg2.extensions.new_type(psycopg2.extensions.DECIMAL.values, "DECIMAL_AS_FLOAT", as_float), connection
     )
-    db = PostgresDatabase(connection)
-    db.execute("SET TIME ZONE 'UTC'")
+    with connection.cursor() as cursor:
+        cursor.execute("SET TIME ZONE 'UTC'")
+    return connection
+
+
+def open_postgres(url: str) -> PostgresDatabase:
+    """Connect and bring the schema up to date."""
+    db = PostgresDatabase(url)
     migrate(db)
     return db
 
