@@ -1,4 +1,5 @@
-"""Real PostgreSQL and Redis servers on 127.0.0.1 for the scale-out test and benchmark, from Debian's packages.
+"""Real PostgreSQL and Redis servers on 127.0.0.1 for the storage tests, the scale-out test and the load benchmark,
+from Debian's packages.
 
 They are installed with apt-get when missing (as root, where apt-get is), started on free ports in a temporary
 directory, and stopped and deleted afterwards. Without them, `unavailable()` says why and the callers skip.
