@@ -67,6 +67,11 @@ def desk_db(desk_location: str | Path) -> Iterator[storage.Database]:
     database.close()
 
 
+def count(db: storage.Database, table: str) -> int:
+    """The rows of a desk table."""
+    return int(db.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0])
+
+
 @pytest.fixture(scope="session")
 def model_path() -> Path:
     """The model for the current data: trained once, reused while its inputs' hash is unchanged."""

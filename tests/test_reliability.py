@@ -27,6 +27,7 @@ from bot.settings import Settings
 from bot.storage.database import insert
 from bot.telegram.common import with_retries
 from bot.telegram.render import MAX_MESSAGE_UNITS, split_message, telegram_length
+from tests.conftest import count
 from tests.fake_telegram import html_problem
 
 OUTCOMES = {"answer", "clarify", "fallback", "handoff", "smalltalk"}
@@ -145,10 +146,6 @@ async def first_real_answer(assistant: Assistant, sender: str) -> Reply:
         if not reply.degraded:
             break
     return reply
-
-
-def count(db: storage.Database, table: str) -> int:
-    return int(db.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0])
 
 
 def test_retention_deletes_old_conversations_and_keeps_statistics(desk_db: storage.Database) -> None:

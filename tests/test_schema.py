@@ -12,6 +12,7 @@ from sqlite_utils import Database
 
 from bot import storage
 from bot.storage.database import insert
+from tests.conftest import count
 
 LEGACY = Path(__file__).parent / "data" / "storage_user_version_3.sql"
 
@@ -96,7 +97,7 @@ def test_scores_in_range_and_a_ticket_without_rating_are_stored(db: storage.Data
     insert(db, "skm", {"ticket_id": 1, "element": "u1", "score": 4})
     insert(db, "tickets", {"id": 2, "user_id": 1, "status": "open", "rating": None})
     db.execute("UPDATE tickets SET rating = 5 WHERE id = 1")
-    assert (db.execute("SELECT COUNT(*) FROM skm").fetchone()[0], storage.get_ticket(db, 1)["rating"]) == (1, 5)
+    assert (count(db, "skm"), storage.get_ticket(db, 1)["rating"]) == (1, 5)
 
 
 def test_an_older_database_keeps_its_valid_scores_and_loses_the_forged_ones() -> None:

@@ -1,4 +1,4 @@
-"""Storage functions, one behaviour each, on SQLite in memory and on a real PostgreSQL server (each test twice)."""
+"""Storage functions, one behaviour each, on a SQLite file and on a real PostgreSQL server (each test twice)."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ import pytest
 
 from bot import storage
 from bot.storage import Database
+from tests.conftest import count
 
 #: What a failed statement raises, on either database.
 DATABASE_ERRORS = (sqlite3.Error, psycopg2.Error)
@@ -22,10 +23,6 @@ def db(desk_db: Database) -> Database:
     for user in (1, 2):
         storage.touch_user(desk_db, user, f"Warga {user}")
     return desk_db
-
-
-def count(db: Database, table: str) -> int:
-    return int(db.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0])
 
 
 def test_a_user_has_one_active_ticket(db: Database) -> None:

@@ -38,6 +38,7 @@ from bot.storage.outbox import (
     queue_outgoing,
     settle_in_flight,
     start_sending,
+    tickets_without_card,
 )
 from bot.storage.privacy import apply_retention, erase_user, forget_old_conversation_state, user_data_summary
 from bot.storage.schema import MIGRATIONS, migrate
@@ -65,7 +66,6 @@ from bot.storage.tickets import (
     take_ticket,
     ticket_for_message,
     ticket_transcript,
-    tickets_without_card,
 )
 
 __all__ = [

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from typing import Any, NamedTuple
 
 from bot.storage.database import Database, insert, now, rows
-from bot.storage.tickets import record_staff_reply
+from bot.storage.tickets import ACTIVE, COMPLAINT, record_staff_reply
 
 PENDING, SENDING, SENT, UNCERTAIN, FAILED = "pending", "sending", "sent", "uncertain", "failed"
 
@@ -89,3 +89,18 @@ def settle_in_flight(db: Database) -> int:
         return db.execute(
             "UPDATE outbox SET state = ?, message = '' WHERE state = ?", [UNCERTAIN, SENDING]
         ).rowcount
+
+
+def tickets_without_card(db: Database) -> list[dict[str, Any]]:
+    """Active chat tickets whose staff card was never posted (a crash came in between), with the resident's
+    display name. A card whose delivery is in doubt (cut off while sending) is not posted again: Telegram most
+    likely has it, and replies to it reach the ticket by the number it shows. Nor is one still waiting in the
+    outbox (another bot sharing the desk is about to send it; this bot sends its own before asking)."""
+    return rows(
+        db,
+        "SELECT t.*, u.display_name FROM tickets t LEFT JOIN users u ON u.id = t.user_id "
+        "WHERE t.status IN (?, ?) AND t.card_message_id IS NULL AND t.kind != ? AND NOT EXISTS ("
+        "  SELECT 1 FROM outbox o WHERE o.ticket_id = t.id AND o.track = 'card' AND o.state IN (?, ?, ?)"
+        ") ORDER BY t.id",
+        [*ACTIVE, COMPLAINT, UNCERTAIN, PENDING, SENDING],
+    )

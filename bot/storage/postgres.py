@@ -15,7 +15,6 @@ only what a dead bot left, never what a live one is handling.
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -24,6 +23,8 @@ from typing import Any
 
 import psycopg2
 import psycopg2.extensions
+
+from bot.storage.database import now
 
 #: The advisory lock every transaction holds (any constant; this one spells "tanya").
 WRITE_LOCK = 0x74616E7961
@@ -228,5 +229,4 @@ def migrate(db: PostgresDatabase) -> None:
         for version, sql in enumerate(MIGRATIONS, start=1):
             if version not in applied:
                 db.execute(sql)
-                db.execute("INSERT INTO tanya_migrations (version, applied_at) VALUES (?, ?)",
-                           [version, dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")])
+                db.execute("INSERT INTO tanya_migrations (version, applied_at) VALUES (?, ?)", [version, now()])

@@ -55,21 +55,6 @@ def escalate(db: Database, user_id: int, reason: str) -> tuple[dict[str, Any], b
         return create_ticket(db, user_id, reason, last_answered_topic(db, user_id)), False
 
 
-def tickets_without_card(db: Database) -> list[dict[str, Any]]:
-    """Active chat tickets whose staff card was never posted (a crash came in between), with the resident's
-    display name. A card whose delivery is in doubt (cut off while sending) is not posted again: Telegram most
-    likely has it, and replies to it reach the ticket by the number it shows. Nor is one still waiting in the
-    outbox (another bot sharing the desk is about to send it; this bot sends its own before asking)."""
-    return rows(
-        db,
-        "SELECT t.*, u.display_name FROM tickets t LEFT JOIN users u ON u.id = t.user_id "
-        "WHERE t.status IN (?, ?) AND t.card_message_id IS NULL AND t.kind != 'complaint' AND NOT EXISTS ("
-        "  SELECT 1 FROM outbox o WHERE o.ticket_id = t.id AND o.track = 'card' AND o.state IN (?, ?, ?)"
-        ") ORDER BY t.id",
-        [*ACTIVE, "uncertain", "pending", "sending"],
-    )
-
-
 def create_complaint(db: Database, user_id: int, data: dict[str, Any]) -> dict[str, Any]:
     """Open a complaint ticket with its SP4N-LAPOR! details (masked); the user's draft is dropped with it."""
     created = now()
