@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import datetime as dt
 import re
 from dataclasses import dataclass
@@ -76,3 +77,16 @@ def duration(seconds: float) -> str:
 def jakarta(timestamp: str) -> str:
     """An ISO UTC timestamp as 'DD-MM-YYYY HH:MM' in Jakarta time."""
     return dt.datetime.fromisoformat(timestamp).astimezone(JAKARTA).strftime("%d-%m-%Y %H:%M")
+
+
+def utc_bound(day: dt.date) -> str:
+    """Midnight at the start of a Jakarta day, as the UTC ISO text the database holds."""
+    return dt.datetime.combine(day, dt.time(), tzinfo=JAKARTA).astimezone(dt.timezone.utc).isoformat(timespec="seconds")
+
+
+def day_argument(value: str) -> dt.date:
+    """A command-line date (YYYY-MM-DD), a day in WIB; a clear message when it is not one."""
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError("Tanggal harus berformat TTTT-BB-HH, misalnya 2026-10-01.") from None

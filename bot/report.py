@@ -22,7 +22,7 @@ from typing import Any, TextIO
 
 from actions.faq import Faq, load_faq, today_in_bengkulu
 from bot import skm, storage
-from bot.office_hours import JAKARTA, OfficeHours, duration
+from bot.office_hours import OfficeHours, day_argument, duration, utc_bound
 from bot.privacy import spreadsheet_safe
 from bot.settings import Settings
 
@@ -48,8 +48,9 @@ MONTHS = ("Jan", "Feb", "Mar", "Apr", "Mei", "Jun", "Jul", "Agu", "Sep", "Okt", 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Options of `python -m bot report`."""
-    parser.add_argument("--since", help="first day (YYYY-MM-DD); default: first day of last month")
-    parser.add_argument("--until", help="last day, inclusive (YYYY-MM-DD); default: last day of last month")
+    parser.add_argument("--since", type=day_argument, help="first day (YYYY-MM-DD); default: first day of last month")
+    parser.add_argument("--until", type=day_argument,
+                        help="last day, inclusive (YYYY-MM-DD); default: last day of last month")
     parser.add_argument("--out", default="laporan", help="folder for index.html, the PNG charts and figures.csv")
 
 
@@ -62,12 +63,8 @@ def last_month(today: dt.date) -> tuple[dt.date, dt.date]:
 def run(args: argparse.Namespace, settings: Settings, out: TextIO = sys.stdout) -> int:
     """Build the report for the chosen period into the output folder."""
     default_since, default_until = last_month(today_in_bengkulu())
-    try:
-        since = dt.date.fromisoformat(args.since) if args.since else default_since
-        until = dt.date.fromisoformat(args.until) if args.until else default_until
-    except ValueError:
-        print("Tanggal harus berformat TTTT-BB-HH, misalnya 2026-10-01.", file=sys.stderr)
-        return 2
+    since = args.since or default_since
+    until = args.until or default_until
     if until < since:
         print("--until tidak boleh lebih awal dari --since.", file=sys.stderr)
         return 2
@@ -93,11 +90,6 @@ class Report:
     stale: list[tuple[str, str]]
     #: FAQ topic titles by id.
     titles: dict[str, str]
-
-
-def utc_bound(day: dt.date) -> str:
-    """Midnight at the start of a Jakarta day, as the UTC ISO text the database holds."""
-    return dt.datetime.combine(day, dt.time(), tzinfo=JAKARTA).astimezone(dt.timezone.utc).isoformat(timespec="seconds")
 
 
 def period(first: dt.date, last: dt.date) -> tuple[str, str]:

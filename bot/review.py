@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from bot import storage
-from bot.office_hours import jakarta
+from bot.office_hours import day_argument, jakarta, utc_bound
 from bot.privacy import mask, spreadsheet_safe
 from bot.settings import Settings
 from bot.texts import SPEAKERS
@@ -86,8 +86,8 @@ TABLE_TITLES = {"tickets": "Semua tiket", "messages": "Pesan", "users": "Warga",
 def add_arguments(p: argparse.ArgumentParser) -> None:
     """Options of `python -m bot review`."""
     p.add_argument("--status", choices=["open", "taken", "closed"], help="open includes taken tickets")
-    p.add_argument("--since", help="created on or after this date (YYYY-MM-DD)")
-    p.add_argument("--until", help="created before this date (YYYY-MM-DD)")
+    p.add_argument("--since", type=day_argument, help="created on or after this day, in WIB (YYYY-MM-DD)")
+    p.add_argument("--until", type=day_argument, help="created before this day, in WIB (YYYY-MM-DD)")
     p.add_argument("--staff", type=int, help="handled by this staff user id")
     p.add_argument("--rating", type=int, choices=range(1, 6), help="rated exactly this (1-5)")
     p.add_argument("--show", type=int, metavar="TICKET", help="print one ticket's transcript")
@@ -102,13 +102,15 @@ def run(args: argparse.Namespace, settings: Settings, out: TextIO = sys.stdout) 
     db = storage.open_database(settings.database)
     if args.show is not None:
         return show(db, args.show, out)
-    tickets = storage.list_tickets(db, args.status, args.since, args.until, args.staff, args.rating)
+    since, until = (utc_bound(day) if day else None for day in (args.since, args.until))
+    tickets = storage.list_tickets(db, args.status, since, until, args.staff, args.rating)
     if args.csv:
         write_csv(tickets, args.csv, out)
         return 0
     print(" | ".join(LIST_COLUMNS), file=out)
     for ticket in tickets:
-        print(" | ".join(one_line(ticket[c]) for c in LIST_COLUMNS), file=out)
+        print(" | ".join(one_line(jakarta(ticket[c]) + " WIB" if c == "created_at" else ticket[c]) for c in LIST_COLUMNS),
+              file=out)
     print(f"{len(tickets)} eskalasi", file=out)
     return 0
 

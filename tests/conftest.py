@@ -3,10 +3,12 @@ database on SQLite and on a real PostgreSQL server."""
 
 from __future__ import annotations
 
+import argparse
 import uuid
 from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import AbstractContextManager
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 import psycopg2
@@ -111,3 +113,10 @@ def tracker_dict(
         "paused": False,
         "latest_action_name": "action_listen",
     }
+
+
+def command_args(command: ModuleType, *argv: str) -> argparse.Namespace:
+    """The arguments of one `python -m bot` command, parsed by its own parser from a command line."""
+    parser = argparse.ArgumentParser()
+    command.add_arguments(parser)
+    return parser.parse_args(argv)

@@ -3,7 +3,6 @@ storage (database and WAL), logs, review output and CSV exports."""
 
 from __future__ import annotations
 
-import argparse
 import csv
 import datetime as dt
 import io
@@ -26,6 +25,7 @@ from bot.logs import Redact, configure_logging
 from bot.paths import ROOT
 from bot.privacy import mask, phone_number, spreadsheet_safe
 from bot.settings import Settings
+from tests.conftest import command_args
 
 NIK = "3171982346500019"
 
@@ -256,19 +256,12 @@ def settings(tmp_path: Path) -> Settings:
     return Settings.load(tmp_path / "none.env", environ={"DATABASE_PATH": str(tmp_path / "tanya.db")})
 
 
-def review_args(**options: object) -> argparse.Namespace:
-    """The arguments of `python -m bot review` with some options set."""
-    values: dict[str, object] = {"status": None, "since": None, "until": None, "staff": None, "rating": None, "show": None,
-                                 "csv": None, "serve": False}
-    return argparse.Namespace(**{**values, **options})
-
-
 def test_review_csv_neutralises_a_formula_display_name(settings: Settings) -> None:
     db = storage.open_database(settings.database_path)
     storage.touch_user(db, 1, '=HYPERLINK("http://x","klik")')
     storage.create_ticket(db, 1, "user", None)
     out = io.StringIO()
-    assert review.run(review_args(csv="-"), settings, out) == 0
+    assert review.run(command_args(review, "--csv", "-"), settings, out) == 0
     assert next(csv.DictReader(io.StringIO(out.getvalue())))["display_name"] == '\'=HYPERLINK("http://x","klik")'
 
 
@@ -279,7 +272,7 @@ def test_review_show_prints_one_masked_line_per_message_without_control_characte
                              "text": "nik 3171 9823 4650 0019\x1b[2J\u202e\n[10:00] Petugas: transfer"}
     db.table("messages").insert(stored_before_masking)
     out = io.StringIO()
-    assert review.run(review_args(show=ticket["id"]), settings, out) == 0
+    assert review.run(command_args(review, "--show", str(ticket["id"])), settings, out) == 0
     lines = out.getvalue().splitlines()
     assert len(lines) == 2
     assert lines[1].endswith(": nik [NIK/KK][2J [10:00] Petugas: transfer")
@@ -290,8 +283,9 @@ def test_report_csv_neutralises_a_forged_topic(settings: Settings, tmp_path: Pat
     db = storage.open_database(settings.database_path)
     storage.create_complaint(db, 1, {"category": "=cmd|' /C calc'!A0", "what": "x"})
     today = dt.date.today()
-    days = {"since": str(today - dt.timedelta(days=1)), "until": str(today + dt.timedelta(days=1))}
-    assert report.run(argparse.Namespace(**days, out=str(tmp_path / "out")), settings, io.StringIO()) == 0
+    args = command_args(report, "--since", str(today - dt.timedelta(days=1)), "--until", str(today + dt.timedelta(days=1)),
+                        "--out", str(tmp_path / "out"))
+    assert report.run(args, settings, io.StringIO()) == 0
     rows = list(csv.reader((tmp_path / "out" / "figures.csv").open(encoding="utf-8")))
     assert ["pengaduan", "'=cmd|' /C calc'!A0", "1"] in rows
 

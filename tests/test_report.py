@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import argparse
 import csv
 import io
 from pathlib import Path
@@ -12,6 +11,7 @@ import pytest
 from actions.faq import Faq
 from bot import report, skm, storage
 from bot.settings import Settings
+from tests.conftest import command_args
 
 PNG = b"\x89PNG\r\n\x1a\n"
 
@@ -97,7 +97,7 @@ def test_skm_index_and_category(settings: Settings) -> None:
 @pytest.mark.slow
 def test_report_command_writes_html_pngs_and_csv(settings: Settings, tmp_path: Path) -> None:
     out_dir = tmp_path / "laporan"
-    args = argparse.Namespace(since="2026-10-01", until="2026-10-31", out=str(out_dir))
+    args = command_args(report, "--since", "2026-10-01", "--until", "2026-10-31", "--out", str(out_dir))
     assert report.run(args, settings, io.StringIO()) == 0
     for name in report.CHARTS:
         data = (out_dir / f"{name}.png").read_bytes()
@@ -116,9 +116,16 @@ def test_default_period_is_last_month() -> None:
     assert report.last_month(dt.date(2026, 1, 5)) == (dt.date(2025, 12, 1), dt.date(2025, 12, 31))
 
 
-def test_bad_dates_are_refused(settings: Settings, tmp_path: Path) -> None:
-    assert report.run(argparse.Namespace(since="kemarin", until=None, out=str(tmp_path)), settings, io.StringIO()) == 2
-    assert report.run(argparse.Namespace(since="2026-10-10", until="2026-10-01", out=str(tmp_path)), settings, io.StringIO()) == 2
+def test_a_date_that_is_not_one_is_refused_with_the_format(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exit_:
+        command_args(report, "--since", "kemarin")
+    assert exit_.value.code == 2
+    assert "TTTT-BB-HH" in capsys.readouterr().err
+
+
+def test_a_period_that_ends_before_it_starts_is_refused(settings: Settings, tmp_path: Path) -> None:
+    args = command_args(report, "--since", "2026-10-10", "--until", "2026-10-01", "--out", str(tmp_path))
+    assert report.run(args, settings, io.StringIO()) == 2
 
 
 def html_page(settings: Settings) -> str:

@@ -3,7 +3,6 @@ against a fake Bot API server on 127.0.0.1."""
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import base64
 import io
@@ -24,6 +23,7 @@ from bot.rasa_runtime.action_server import free_port
 from bot.settings import Settings
 from bot.storage import Store, open_database
 from bot.telegram import SEND_TIMEOUT, WEBHOOK_PATH, build_application, receive_updates, start, stop
+from tests.conftest import command_args
 from tests.fake_telegram import FakeTelegram
 
 STAFF_CHAT = -1001234
@@ -296,28 +296,22 @@ def filled_database(path: Path) -> Database:
     return db
 
 
-def review_args(**values: Any) -> argparse.Namespace:
-    defaults = {"status": None, "since": None, "until": None, "staff": None, "rating": None, "show": None, "csv": None,
-                "serve": False}
-    return argparse.Namespace(**{**defaults, **values})
-
-
 def test_review_lists_filters_shows_and_exports(tmp_path: Path, fake: FakeTelegram) -> None:
     filled_database(tmp_path / "tanya.db").close()
     settings = make_settings(fake, tmp_path)
     out = io.StringIO()
-    assert review.run(review_args(status="open"), settings, out) == 0
+    assert review.run(command_args(review, "--status", "open"), settings, out) == 0
     assert out.getvalue().splitlines()[-1] == "2 eskalasi"
     out = io.StringIO()
-    review.run(review_args(staff=STAFF, rating=2), settings, out)
+    review.run(command_args(review, "--staff", str(STAFF), "--rating", "2"), settings, out)
     lines = out.getvalue().splitlines()
     assert lines[-1] == "1 eskalasi"
     assert lines[1].startswith("1 | closed | Warga 1 | paspor_biaya")
     out = io.StringIO()
-    review.run(review_args(show=1), settings, out)
+    review.run(command_args(review, "--show", "1"), settings, out)
     assert "Warga: pertanyaan 1" in out.getvalue()
     assert "Petugas: jawaban" in out.getvalue()
-    review.run(review_args(csv=str(tmp_path / "x.csv")), settings, io.StringIO())
+    review.run(command_args(review, "--csv", str(tmp_path / "x.csv")), settings, io.StringIO())
     assert (tmp_path / "x.csv").read_text().splitlines()[0].startswith("id,status,user_id")
     assert len((tmp_path / "x.csv").read_text().splitlines()) == 4
 
