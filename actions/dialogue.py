@@ -136,14 +136,19 @@ def clarify(
     """Ask back with the likeliest topics; after a second miss in a row offer the menu and the officer instead."""
     if menu_for_subject := broad_menu(message, faq, language):
         return menu_for_subject
-    candidates = [
+    candidates = likeliest_topics(ranking, faq)
+    if failures >= 1 or not candidates:
+        return not_understood(faq, language, failures)
+    return offer(candidates, faq, language, missed=True)
+
+
+def likeliest_topics(ranking: Sequence[Mapping[str, Any]], faq: Faq) -> list[str]:
+    """The topics worth offering as "Maksud Anda ...?" choices, likeliest first."""
+    return [
         str(item["name"])
         for item in ranking
         if item.get("name") in faq.entries and float(item.get("confidence") or 0) >= SUGGEST_MIN_CONFIDENCE
     ][:MAX_SUGGESTIONS]
-    if failures >= 1 or not candidates:
-        return not_understood(faq, language, failures)
-    return offer(candidates, faq, language, missed=True)
 
 
 def offer(topic_ids: Sequence[str], faq: Faq, language: str, missed: bool) -> Response:
@@ -175,15 +180,27 @@ def menu(faq: Faq, language: str) -> Response:
                     buttons=tuple(topic_button(entry, language) for entry in entries), missed=True)
 
 
-def out_of_scope(faq: Faq, language: str, confidence: float, failures: int) -> Response:
-    """Say what the assistant does not cover and where to go instead (understood, so not a miss).
+def out_of_scope(
+    message: str, ranking: Sequence[Mapping[str, Any]], faq: Faq, language: str, failures: int
+) -> Response:
+    """Say what the assistant does not cover and where to go instead, offering the likeliest topics all the same.
 
-    A message only weakly placed outside immigration ("gimana caranya ya") is more likely unclear than off-topic:
-    it is treated as not understood instead of being told it is outside the office's services.
+    A long story about the office reads much like one about another agency, so a decline never stands alone: the
+    likeliest immigration topics come with it as buttons (asking back, not a miss). A message only weakly placed
+    outside immigration ("gimana caranya ya") is more likely unclear than off-topic: it is asked back like one.
     """
+    confidence = next((float(item.get("confidence") or 0) for item in ranking if item.get("name") == "out_of_scope"), 0.0)
     if confidence < DECLINE_MIN_CONFIDENCE:
-        return not_understood(faq, language, failures)
-    return Response(Outcome.FALLBACK, text(language, "out_of_scope"))
+        return clarify(message, ranking, faq, language, failures)
+    entries = [faq.entries[t] for t in likeliest_topics(ranking, faq)]
+    if not entries:
+        return Response(Outcome.FALLBACK, text(language, "out_of_scope"))
+    return Response(
+        Outcome.CLARIFY,
+        f"{text(language, 'out_of_scope')}\n{text(language, 'out_of_scope_topics')}",
+        suggestions=tuple(entry.id for entry in entries),
+        buttons=tuple(topic_button(entry, language) for entry in entries),
+    )
 
 
 def handoff(language: str) -> Response:

@@ -217,7 +217,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="./tanya bench nlu")
     parser.add_argument("--skip-default", action="store_true", help="leave out Rasa's default (DIET) pipeline")
     parser.add_argument("--diet-epochs", type=int, default=100,
-                        help="DIET's epochs (default 100, Rasa's own; ~45 s an epoch on 2 cores: a full run takes over an hour)")
+                        help="DIET's epochs (default 100, Rasa's own; ~70 s an epoch on 2 cores: a full run takes 2 hours)")
     args = parser.parse_args(argv)
     configure_logging(os.environ.get("LOG_LEVEL", "WARNING"))
     topics = frozenset(load_faq().entries)

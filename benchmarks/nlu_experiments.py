@@ -21,19 +21,20 @@ from benchmarks.results import write_section
 from benchmarks.risk import Labelled, Output, score
 from bot.nlu.model import Settings, TopicModel
 from bot.normalize import Normalizer
-from bot.paths import ROOT
-from bot.training import training_examples
+from bot.paths import NLU_DIR, ROOT
+from bot.training import conversation_examples, training_examples
 
 #: The commit of the first version, whose 752 examples the data experiment trains on.
 FIRST_VERSION = "80366b1"
+FIRST_VERSION_FILES = ("conversation.yml", "out_of_scope.yml")
 SHIPPED = Settings()
 VARIANTS: dict[str, Settings] = {
-    "shipped (stems + characters, liblinear C=10, balanced, question reading)": SHIPPED,
+    "shipped (stems + characters, liblinear C=10, unweighted classes, question reading)": SHIPPED,
     "without question reading of long messages": dataclasses.replace(SHIPPED, question_min_words=0),
     "words as written (no PySastrawi stems)": dataclasses.replace(SHIPPED, use_stems=False),
     "C=3 (more regularised)": dataclasses.replace(SHIPPED, c=3.0),
     "C=30 (less regularised)": dataclasses.replace(SHIPPED, c=30.0),
-    "no class balancing": dataclasses.replace(SHIPPED, class_weight=None),
+    "classes balanced (out_of_scope, the largest, weighted down)": dataclasses.replace(SHIPPED, class_weight="balanced"),
     "multinomial (lbfgs) instead of one-vs-rest": dataclasses.replace(SHIPPED, solver="lbfgs"),
 }
 
@@ -52,12 +53,12 @@ def first_version_examples() -> dict[str, list[str]] | None:
             (root / "catalogue.yml").write_text(show("actions/faq-catalogue.yml"), encoding="utf-8")
             for name in ("paspor", "visa", "izin_tinggal", "layanan"):
                 (root / "faq" / f"{name}.yml").write_text(show(f"faq/{name}.yml"), encoding="utf-8")
-            for name in ("conversation.yml", "out_of_scope.yml"):
+            for name in FIRST_VERSION_FILES:
                 (root / "nlu" / name).write_text(show(f"nlu_data/{name}"), encoding="utf-8")
         except (OSError, subprocess.CalledProcessError):
             return None
         faq = load_faq(root / "faq", load_catalogue(root / "catalogue.yml"))
-        return training_examples(faq, root / "nlu")
+        return training_examples(faq, root / "nlu", FIRST_VERSION_FILES)
 
 
 def evaluate(settings: Settings, examples: dict[str, list[str]], sets: dict[str, list[Labelled]],
@@ -88,6 +89,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     runs: list[tuple[str, Settings, dict[str, list[str]]]] = [
         (name, settings, training_examples(faq)) for name, settings in VARIANTS.items()
     ]
+    shipped_examples = training_examples(faq)
+    long_stories = set(conversation_examples(NLU_DIR, ("out_of_scope_long.yml",))["out_of_scope"])
+    shorter = {**shipped_examples, "out_of_scope": [t for t in shipped_examples["out_of_scope"] if t not in long_stories]}
+    runs.append((f"without the {len(long_stories)} long out-of-scope examples (nlu_data/out_of_scope_long.yml)", SHIPPED,
+                 shorter))
+    runs.append(("without them, classes balanced (the shipped model before 2026-11-30)",
+                 dataclasses.replace(SHIPPED, class_weight="balanced"), shorter))
     first = first_version_examples()
     if first is not None:
         count = sum(map(len, first.values()))
@@ -119,6 +127,20 @@ def main(argv: Sequence[str] | None = None) -> int:
         "frustration; one or two copies each, with or without out-of-scope examples): on cross-validated examples "
         "wrapped in unseen filler it helped (+3 to +5 points at the cap), but on the real set it lost (0.19-0.21 at "
         "the cap) and on the chat-style set 3-4 messages; the model grew surer, not more careful.",
+        "",
+        "What won (2026-11-30): the TF-IDF peer's lead at the cap on the 279 real messages of then came entirely "
+        "from out-of-scope messages, which it named out_of_scope above its cap threshold 24 times, the shipped "
+        "model twice (right topics: 40 against 41). The out-of-scope examples were short questions (45 of 326 had "
+        "20 words or more, against 859 of the topics' 3,800), and class balancing weighted out_of_scope, the "
+        "largest intent, down: a long story came out as a topic. Two writers who never saw the evaluation sets "
+        "wrote 200 long stories about other institutions (nlu_data/out_of_scope_long.yml) and the classes are no "
+        "longer weighted; the rows below show each change alone. A resident whose immigration story reads as "
+        "out of scope is not simply declined: the decline offers the likeliest topics as buttons. The 54 messages "
+        "of the third collection, gathered after this choice and measured on their own before they joined the "
+        "set: the shipped model 0.0 % wrong answers (at thresholds 0.40 / 0.15), right answer or topic offered "
+        "0.685, 0.389 right at the cap; the TF-IDF peer 0.241 (difference +0.148, interval +0.056 to +0.241); "
+        "DIET 0.204 (difference +0.185, interval +0.056 to +0.352). Variants within about 0.03 of the shipped "
+        "model on the real set (10 messages) are within noise; switching to one of them would tune to this set.",
         "",
         "| variant | training | real: right topic | real: right at 5 % cap | chat-style: right topic "
         "| chat-style: right at 5 % cap |",

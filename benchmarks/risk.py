@@ -76,7 +76,7 @@ def score(messages: Sequence[Labelled], outputs: Sequence[Output], topics: froze
     offered = sum(
         1 for m, o in pairs
         if (o.outcome == "answer" and o.faq_id in m.acceptable) or (o.outcome == "clarify" and m.acceptable & set(o.suggestions))
-        or (o.outcome not in ("answer", "clarify") and o.intent in m.acceptable and o.intent not in topics)
+        or (o.outcome != "answer" and o.intent in m.acceptable and o.intent not in topics)
     )
     right_at_cap, threshold, curve = rethreshold(pairs, topics, cap)
     return Scores(

@@ -13,6 +13,7 @@ import json
 import logging
 import os
 import sys
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -36,7 +37,7 @@ CONVERSATION_ACTIONS = {
     "human_handoff": "action_handoff",
     "out_of_scope": "action_out_of_scope",
 }
-CONVERSATION_FILES = ("conversation.yml", "out_of_scope.yml")
+CONVERSATION_FILES = ("conversation.yml", "out_of_scope.yml", "out_of_scope_long.yml")
 
 
 class ContentError(Exception):
@@ -52,10 +53,10 @@ class TrainingFiles:
     data: tuple[Path, ...]
 
 
-def conversation_examples(nlu_dir: Path = NLU_DIR) -> dict[str, list[str]]:
-    """Example messages of the conversation intents (greet, out_of_scope, ...) by intent."""
+def conversation_examples(nlu_dir: Path = NLU_DIR, names: Sequence[str] = CONVERSATION_FILES) -> dict[str, list[str]]:
+    """Example messages of the conversation intents (greet, out_of_scope, ...) by intent, from these files."""
     examples: dict[str, list[str]] = {}
-    for name in CONVERSATION_FILES:
+    for name in names:
         data = yaml.safe_load((nlu_dir / name).read_text(encoding="utf-8"))
         for block in data.get("nlu", []):
             lines = [line.strip()[2:].strip() for line in block["examples"].splitlines() if line.strip().startswith("- ")]
@@ -63,10 +64,10 @@ def conversation_examples(nlu_dir: Path = NLU_DIR) -> dict[str, list[str]]:
     return examples
 
 
-def training_examples(faq: Faq, nlu_dir: Path = NLU_DIR) -> dict[str, list[str]]:
-    """Every intent's raw example messages: one intent per FAQ topic plus the conversation intents."""
+def training_examples(faq: Faq, nlu_dir: Path = NLU_DIR, names: Sequence[str] = CONVERSATION_FILES) -> dict[str, list[str]]:
+    """Every intent's raw example messages: one intent per FAQ topic plus the conversation intents (from these files)."""
     examples = {entry.id: list(entry.examples) for entry in faq.entries.values()}
-    examples.update(conversation_examples(nlu_dir))
+    examples.update(conversation_examples(nlu_dir, names))
     return examples
 
 

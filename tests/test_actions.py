@@ -158,6 +158,17 @@ async def test_a_weak_out_of_scope_guess_is_a_miss_not_a_decline() -> None:
     assert SlotSet("failures", 1.0) in events
 
 
+async def test_a_decline_offers_the_likeliest_immigration_topics_too() -> None:
+    story = "I'm converting my spousal KITAS to KITAP and had a visit today from the Directorate General"
+    ranking = [{"name": "out_of_scope", "confidence": 0.65}, {"name": "izin_itap", "confidence": 0.1},
+               {"name": "visa_keluarga", "confidence": 0.05}, {"name": "greet", "confidence": 0.04}]
+    message, events = await run(ActionOutOfScope(), tracker_dict("out_of_scope", 0.65, text=story, ranking=ranking))
+    assert message["custom"]["outcome"] == "clarify"
+    assert "outside immigration" in message["text"]
+    assert [b["payload"] for b in message["buttons"]] == ["/izin_itap", "/visa_keluarga"]
+    assert SlotSet("failures", 0.0) in events
+
+
 async def test_a_clear_out_of_scope_question_is_declined_with_where_to_go() -> None:
     message, events = await run(ActionOutOfScope(), tracker_dict("out_of_scope", 0.9, text="cara bikin sim"))
     assert "Dukcapil" in message["text"]

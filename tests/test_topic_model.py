@@ -54,13 +54,29 @@ def test_saved_model_ranks_the_same_after_loading(small_model: TopicModel, tmp_p
     assert TopicModel.load(tmp_path).rank("diperpanjang visanya") == small_model.rank("diperpanjang visanya")
 
 
+@pytest.fixture(scope="module")
+def model_with_out_of_scope() -> TopicModel:
+    texts = ["berapa biaya paspor", "biaya bikin paspor", "perpanjang visa turis", "extend my visa", "cara bikin sim",
+             "resep rendang", "tiket pesawat murah", "harga emas hari ini"]
+    labels = ["paspor_biaya"] * 2 + ["visa_perpanjang"] * 2 + ["out_of_scope"] * 4
+    return TopicModel(Settings(char_min_df=1)).fit(texts, labels)
+
+
+def test_a_message_without_a_known_word_gets_every_intent_equally_likely(model_with_out_of_scope: TopicModel) -> None:
+    assert [confidence for _, confidence in model_with_out_of_scope.rank("qwzx vbnm")] == pytest.approx([1 / 3] * 3)
+
+
+def test_a_message_with_known_words_can_be_out_of_scope(model_with_out_of_scope: TopicModel) -> None:
+    assert model_with_out_of_scope.rank("resep rendang padang")[0][0] == "out_of_scope"
+
+
 @pytest.mark.parametrize(("solver", "topics"), [("liblinear", 2), ("liblinear", 3), ("lbfgs", 3)])
 def test_the_scorer_gives_scikit_learns_probabilities(solver: str, topics: int) -> None:
     texts = ["berapa biaya paspor", "biaya bikin paspor", "harga paspor elektronik", "perpanjang visa turis",
              "cara memperpanjang visa", "extend my visa", "kantor imigrasi di mana", "alamat kantor", "jam buka kantor"]
     labels = [label for label in ("paspor_biaya", "visa_perpanjang", "kantor_alamat") for _ in range(3)]
     model = TopicModel(Settings(char_min_df=1, solver=solver)).fit(texts[:3 * topics], labels[:3 * topics])
-    messages = ["berapa biaya perpanjang paspor di kantor", "qqqq", "", "visa visa visa 🙂", texts[0]]
+    messages = ["berapa biaya perpanjang paspor di kantor", "visa visa visa 🙂", "visa qqqq", texts[0]]
     features = hstack([model.words.transform(messages), model.chars.transform(messages)]).tocsr()
     expected = model.classifier.predict_proba(features)
     for message, row in zip(messages, expected, strict=True):
@@ -78,6 +94,16 @@ def test_scores_count_wrong_answers_and_offers() -> None:
     assert scores.right_topic == pytest.approx(1 / 3)
     assert scores.wrong_answers == pytest.approx(1 / 3)
     assert scores.right_or_offered == pytest.approx(2 / 3)
+
+
+def test_a_recognised_out_of_scope_message_is_served_when_no_faq_answer_is_given() -> None:
+    messages = [Labelled("cara bikin sim", "out_of_scope")] * 3
+    outputs = [
+        Output("out_of_scope", 0.9, "fallback"),
+        Output("out_of_scope", 0.9, "clarify", suggestions=("paspor_biaya",)),
+        Output("paspor_biaya", 0.5, "clarify", suggestions=("paspor_biaya",)),
+    ]
+    assert score(messages, outputs, TOPICS).right_or_offered == pytest.approx(2 / 3)
 
 
 def test_rethresholding_stops_before_the_cap_is_passed() -> None:

@@ -52,7 +52,9 @@ class Settings:
 
     c: float = 10.0
     char_min_df: int = 2
-    class_weight: str | None = "balanced"
+    #: None: every example counts the same, so out_of_scope, with the most (and most varied) examples, keeps its weight;
+    #: "balanced" weighted it down, and long out-of-scope stories then came out as topics.
+    class_weight: str | None = None
     #: Messages of at least this many words are also read as their question sentences (0: never).
     question_min_words: int = 25
     #: Word features from Indonesian stems (False: the words as written).
@@ -152,15 +154,23 @@ class Scorer:
             offset += len(vectorizer.vocabulary_)
         self.weights = np.ascontiguousarray(np.asarray(classifier.coef_).T)  # one row per feature
         self.intercept = np.asarray(classifier.intercept_)
+        self.unknown = np.full(len(classifier.classes_), 1 / len(classifier.classes_))  # for a text of unknown words
         # scikit-learn's rule (multi_class="auto"): liblinear fits one-vs-rest, other solvers a multinomial model.
         self.one_vs_rest = classifier.solver == "liblinear" or len(classifier.classes_) <= 2
 
     def probabilities(self, text: str) -> np.ndarray:
-        """The intent probabilities of one text (columns in the order of the classifier's classes)."""
+        """The intent probabilities of one text (columns in the order of the classifier's classes).
+
+        A text with no word the model knows ("asdf hjkl") gets every intent equally likely: nothing in it says
+        what it is about, and read from its letters alone out_of_scope, the largest intent, would win on its prior
+        and a few topics on chance letters. The assistant then says it did not understand and asks again.
+        """
         decision = self.intercept.copy()
         for analyze, vocabulary, idf, offset in self.parts:
             counts = Counter(index for gram in analyze(text) if (index := vocabulary.get(gram)) is not None)
             if not counts:
+                if offset == 0:  # the first part holds the word features
+                    return self.unknown.copy()
                 continue
             indices = np.fromiter(counts.keys(), dtype=np.intp, count=len(counts))
             values = (np.log(np.fromiter(counts.values(), dtype=np.float64, count=len(counts))) + 1) * idf[indices]
