@@ -16,7 +16,8 @@ SETTINGS: dict[str, tuple[str, str]] = {
     "TELEGRAM_API_BASE_URL": ("https://api.telegram.org/bot", "Bot API base URL (a local Bot API server: http://127.0.0.1:8081/bot)."),
     "STAFF_CHAT_ID": ("", "Id of the Telegram staff group that receives escalations (negative number)."),
     "STAFF_USER_IDS": ("", "Comma-separated Telegram user ids allowed to act as staff besides the group's members."),
-    "SUPERVISOR_USER_IDS": ("", "Comma-separated Telegram user ids allowed to use /laporan."),
+    "SUPERVISOR_USER_IDS": ("", "Comma-separated Telegram user ids allowed to use /laporan; they alone get complaints "
+                                  "about officers."),
     "OFFICE_HOURS": ("Mon-Thu 08:00-16:00, Fri 08:00-16:30", "When staff answer, in Asia/Jakarta time."),
     "DATABASE_PATH": ("data/tanya.db", "SQLite file for conversations, escalations and ratings (relative to the checkout); "
                       "the assistant's conversation state goes next to it (tanya-rasa.db)."),

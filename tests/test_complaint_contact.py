@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import cast
 
+import pytest
 import pytest_asyncio
 
 from bot import storage
@@ -65,3 +67,16 @@ async def test_the_call_back_number_is_stored_nowhere_raw(desk: Desk, tmp_path: 
     stored = (tmp_path / "tanya.db").read_bytes() + (tmp_path / "tanya.db-wal").read_bytes()
     for raw in (b"81234567890", b"0812-3456-7890"):
         assert raw not in stored
+
+
+async def test_a_misconduct_complaint_without_supervisors_is_logged_as_reaching_no_one(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    environ = {"DATABASE_PATH": str(tmp_path / "tanya.db"), "STAFF_CHAT_ID": str(STAFF_CHAT)}
+    store = Store(open_database(tmp_path / "tanya.db"))
+    desk = Desk(cast(Assistant, None), store, Settings.load(env_file=tmp_path / "no.env", environ=environ))
+    with caplog.at_level(logging.ERROR, logger="bot.desk.complaints"):
+        sent = await file_complaint(desk, misconduct=True)
+    store.close()
+    assert [message.chat_id for message in sent] == [RESIDENT.id]
+    assert "SUPERVISOR_USER_IDS" in caplog.text

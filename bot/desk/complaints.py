@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import time
 from typing import Any
 
@@ -12,6 +13,8 @@ from bot.desk.markup import escape
 from bot.desk.outgoing import Outgoing, Person, Record, Track
 from bot.office_hours import jakarta
 from bot.privacy import PHONE_PLACEHOLDER, mask, phone_number
+
+logger = logging.getLogger(__name__)
 
 MAX_FIELD_CHARS = 1500
 #: A draft left alone this long is abandoned: the next message is a question again, not the complaint's answer.
@@ -92,6 +95,9 @@ async def file(desk: Desk, person: Person, language: str, misconduct: bool) -> l
     )
     settings = desk.settings
     recipients = sorted(settings.supervisor_user_ids) if misconduct else [settings.staff_chat_id]
+    if not [chat_id for chat_id in recipients if chat_id is not None]:
+        logger.error("complaint #%s reaches no one in Telegram: set %s; it is on the review page",
+                     ticket["id"], "SUPERVISOR_USER_IDS" if misconduct else "STAFF_CHAT_ID")
     cards = [Outgoing(chat_id, card, keyboards.card(ticket["id"]), record=Record(Track.CARD, ticket["id"]))
              for chat_id in recipients if chat_id is not None]
     done = texts.text(language, "complaint_done", ticket=str(ticket["id"]), days=str(settings.complaint_response_days))
