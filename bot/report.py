@@ -138,8 +138,8 @@ Times = dict[str, dict[str, float | None]]
 
 
 def escalation_times(rows: Sequence[tuple[str, float | None, float | None, int]], hours: OfficeHours) -> Times:
-    """Median and 90th percentile of first-reply (still-waiting chats with their wait so far) and resolution minutes,
-    within and outside office hours."""
+    """Median and 90th percentile of first-reply (still-waiting chats with their wait so far) and resolution minutes
+    (none for a chat its resident left), within and outside office hours."""
     result: Times = {}
     for label, inside in (("dalam jam layanan", True), ("di luar jam layanan", False)):
         chosen = [r for r in rows if hours.is_open(dt.datetime.fromisoformat(r[0])) is inside]

@@ -115,6 +115,17 @@ def test_a_ticket_still_waiting_counts_in_first_reply_time_with_its_wait_so_far(
     assert figures["oldest_wait_seconds"] == pytest.approx(7200, abs=5)
 
 
+def test_a_ticket_its_resident_left_has_no_resolution_time(fresh: Database) -> None:
+    chat(fresh, ago(hours=2))
+    chat(fresh, ago(hours=1))
+    fresh.execute("UPDATE tickets SET status = 'closed', closed_at = ?, closed_by = 1 WHERE id = 1", [ago(minutes=100)])
+    fresh.execute("UPDATE tickets SET status = 'closed', closed_at = ?, closed_by = 77 WHERE id = 2", [ago(minutes=30)])
+    times = [row[2] for row in storage.report_figures(fresh, ago(hours=3), NO_END).ticket_times]
+    assert times[0] is None
+    assert times[1] == pytest.approx(1800, abs=5)
+    assert [t["resolution_minutes"] for t in storage.list_tickets(fresh)] == [None, pytest.approx(30, abs=0.2)]
+
+
 def test_greetings_are_not_unanswered(fresh: Database) -> None:
     for outcome in ("smalltalk", "smalltalk", "clarify"):
         storage.log_message(fresh, 1, "out", "x", outcome=outcome)

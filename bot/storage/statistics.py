@@ -135,7 +135,7 @@ def report_figures(db: Database, since: str, until: str) -> Figures:
                                   "GROUP BY week ORDER BY week", period),
         ticket_rating_by_week=_rows(db, f"SELECT {week} AS week, SUM(rating), COUNT(*) FROM tickets "
                                         f"WHERE rating IS NOT NULL AND {within} GROUP BY week ORDER BY week", period),
-        ticket_times=_rows(db, f"SELECT created_at, {FIRST_REPLY}, (julianday(closed_at) - julianday(created_at)) * 86400, "
+        ticket_times=_rows(db, f"SELECT created_at, {FIRST_REPLY}, {tickets.RESOLUTION_MINUTES.format(t='')} * 60, "
                                f"first_reply_at IS NULL AND {ACTIVE} FROM tickets WHERE kind = 'chat' AND {within} "
                                "ORDER BY id", period),
         skm=_rows(db, f"SELECT element, AVG(score), COUNT(*) FROM skm WHERE {within} GROUP BY element", period),

@@ -153,11 +153,15 @@ def record_skm(db: Database, ticket_id: int, element: str, score: int) -> None:
         insert(db, "skm", {"ticket_id": ticket_id, "element": element, "score": score, "created_at": now()})
 
 
+#: SQL: minutes from a ticket's opening to its closing, none for a ticket its resident left (/batal), which nobody
+#: resolved; {t} is the prefix naming the tickets table ("t." or "").
+RESOLUTION_MINUTES = ("(CASE WHEN {t}closed_by = {t}user_id THEN NULL "
+                      "ELSE julianday({t}closed_at) - julianday({t}created_at) END) * 1440")
 TICKET_COLUMNS = (
     "t.id, t.status, t.user_id, u.display_name, t.reason, t.topic, t.created_at, t.taken_by, t.taken_by_name, "
     "t.first_reply_at, t.closed_at, t.rating, "
     "ROUND((julianday(t.first_reply_at) - julianday(t.created_at)) * 1440, 1) AS first_reply_minutes, "
-    "ROUND((julianday(t.closed_at) - julianday(t.created_at)) * 1440, 1) AS resolution_minutes"
+    f"ROUND({RESOLUTION_MINUTES.format(t='t.')}, 1) AS resolution_minutes"
 )
 
 
