@@ -29,6 +29,7 @@ LOCAL_WEEK = "date({column}, '+7 hours', 'weekday 0', '-6 days')"
 NO_END = "9999-12-31"
 #: A ticket open or taken (bot.storage.tickets.ACTIVE), as an SQL condition.
 ACTIVE = "status IN (" + ", ".join(f"'{status}'" for status in tickets.ACTIVE) + ")"
+CHATS = f"kind = '{tickets.CHAT}'"
 #: Seconds from a ticket's opening to its first staff reply, or to now while it is still waiting.
 FIRST_REPLY = ("(julianday(COALESCE(first_reply_at, CASE WHEN " + ACTIVE + " THEN 'now' END)) "
                "- julianday(created_at)) * 86400")
@@ -126,7 +127,7 @@ def report_figures(db: Database, since: str, until: str) -> Figures:
                                     f"WHERE direction = 'in' AND {within} GROUP BY day ORDER BY day", period),
         outcomes=dict(_rows(db, "SELECT COALESCE(outcome, ''), COUNT(*) FROM messages "
                                 f"WHERE direction = 'out' AND {within} GROUP BY 1", period)),
-        escalations=_rows(db, f"SELECT COUNT(*) FROM tickets WHERE kind = 'chat' AND {within}", period)[0][0],
+        escalations=_rows(db, f"SELECT COUNT(*) FROM tickets WHERE {CHATS} AND {within}", period)[0][0],
         complaints=_rows(db, f"SELECT category, COUNT(*) FROM complaints WHERE {within} GROUP BY category ORDER BY category",
                          period),
         top_topics=_rows(db, f"SELECT faq_id, COUNT(*) AS n FROM messages WHERE outcome = 'answer' AND {within} "
@@ -136,7 +137,7 @@ def report_figures(db: Database, since: str, until: str) -> Figures:
         ticket_rating_by_week=_rows(db, f"SELECT {week} AS week, SUM(rating), COUNT(*) FROM tickets "
                                         f"WHERE rating IS NOT NULL AND {within} GROUP BY week ORDER BY week", period),
         ticket_times=_rows(db, f"SELECT created_at, {FIRST_REPLY}, {tickets.RESOLUTION_MINUTES.format(t='')} * 60, "
-                               f"first_reply_at IS NULL AND {ACTIVE} FROM tickets WHERE kind = 'chat' AND {within} "
+                               f"first_reply_at IS NULL AND {ACTIVE} FROM tickets WHERE {CHATS} AND {within} "
                                "ORDER BY id", period),
         skm=_rows(db, f"SELECT element, AVG(score), COUNT(*) FROM skm WHERE {within} GROUP BY element", period),
         skm_respondents=_rows(db, f"SELECT COUNT(DISTINCT ticket_id) FROM skm WHERE {within}", period)[0][0],
