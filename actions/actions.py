@@ -128,7 +128,7 @@ class ActionOutOfScope(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
         language = language_of(tracker)
         response = dialogue.out_of_scope(message_text(tracker), ranking_of(tracker), faq_content(), language,
-                                         failures_of(tracker))
+                                         top_intent(tracker)[1], failures_of(tracker))
         return send(dispatcher, tracker, response, language)
 
 

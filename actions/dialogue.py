@@ -151,12 +151,13 @@ def likeliest_topics(ranking: Sequence[Mapping[str, Any]], faq: Faq) -> list[str
     ][:MAX_SUGGESTIONS]
 
 
-def offer(topic_ids: Sequence[str], faq: Faq, language: str, missed: bool) -> Response:
-    """Ask "Maksud Anda ...?" with these topics as buttons."""
+def offer(topic_ids: Sequence[str], faq: Faq, language: str, missed: bool,
+          question: str | None = None) -> Response:
+    """Ask "Maksud Anda ...?" (or another question) with these topics as buttons."""
     entries = [faq.entries[t] for t in topic_ids if t in faq.entries]
     return Response(
         Outcome.CLARIFY,
-        f"{text(language, 'clarify')}\n{text(language, 'clarify_human')}",
+        question or f"{text(language, 'clarify')}\n{text(language, 'clarify_human')}",
         suggestions=tuple(entry.id for entry in entries),
         buttons=tuple(topic_button(entry, language) for entry in entries),
         missed=missed,
@@ -181,7 +182,7 @@ def menu(faq: Faq, language: str) -> Response:
 
 
 def out_of_scope(
-    message: str, ranking: Sequence[Mapping[str, Any]], faq: Faq, language: str, failures: int
+    message: str, ranking: Sequence[Mapping[str, Any]], faq: Faq, language: str, confidence: float, failures: int
 ) -> Response:
     """Say what the assistant does not cover and where to go instead, offering the likeliest topics all the same.
 
@@ -189,18 +190,12 @@ def out_of_scope(
     likeliest immigration topics come with it as buttons (asking back, not a miss). A message only weakly placed
     outside immigration ("gimana caranya ya") is more likely unclear than off-topic: it is asked back like one.
     """
-    confidence = next((float(item.get("confidence") or 0) for item in ranking if item.get("name") == "out_of_scope"), 0.0)
     if confidence < DECLINE_MIN_CONFIDENCE:
         return clarify(message, ranking, faq, language, failures)
-    entries = [faq.entries[t] for t in likeliest_topics(ranking, faq)]
-    if not entries:
-        return Response(Outcome.FALLBACK, text(language, "out_of_scope"))
-    return Response(
-        Outcome.CLARIFY,
-        f"{text(language, 'out_of_scope')}\n{text(language, 'out_of_scope_topics')}",
-        suggestions=tuple(entry.id for entry in entries),
-        buttons=tuple(topic_button(entry, language) for entry in entries),
-    )
+    if candidates := likeliest_topics(ranking, faq):
+        question = f"{text(language, 'out_of_scope')}\n{text(language, 'out_of_scope_topics')}"
+        return offer(candidates, faq, language, missed=False, question=question)
+    return Response(Outcome.FALLBACK, text(language, "out_of_scope"))
 
 
 def handoff(language: str) -> Response:

@@ -86,10 +86,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     faq = load_faq()
     topics = frozenset(faq.entries)
     sets = {"real": real_set(), "chat-style": chat_set()}
-    runs: list[tuple[str, Settings, dict[str, list[str]]]] = [
-        (name, settings, training_examples(faq)) for name, settings in VARIANTS.items()
-    ]
     shipped_examples = training_examples(faq)
+    runs: list[tuple[str, Settings, dict[str, list[str]]]] = [
+        (name, settings, shipped_examples) for name, settings in VARIANTS.items()
+    ]
     long_stories = set(conversation_examples(NLU_DIR, ("out_of_scope_long.yml",))["out_of_scope"])
     shorter = {**shipped_examples, "out_of_scope": [t for t in shipped_examples["out_of_scope"] if t not in long_stories]}
     runs.append((f"without the {len(long_stories)} long out-of-scope examples (nlu_data/out_of_scope_long.yml)", SHIPPED,

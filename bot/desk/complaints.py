@@ -95,11 +95,11 @@ async def file(desk: Desk, person: Person, language: str, misconduct: bool) -> l
     )
     settings = desk.settings
     recipients = sorted(settings.supervisor_user_ids) if misconduct else [settings.staff_chat_id]
-    if not [chat_id for chat_id in recipients if chat_id is not None]:
-        logger.error("complaint #%s reaches no one in Telegram: set %s; it is on the review page",
-                     ticket["id"], "SUPERVISOR_USER_IDS" if misconduct else "STAFF_CHAT_ID")
     cards = [Outgoing(chat_id, card, keyboards.card(ticket["id"]), record=Record(Track.CARD, ticket["id"]))
              for chat_id in recipients if chat_id is not None]
+    if not cards:
+        logger.error("complaint #%s reaches no one in Telegram: set %s; it is on the review page",
+                     ticket["id"], "SUPERVISOR_USER_IDS" if misconduct else "STAFF_CHAT_ID")
     done = texts.text(language, "complaint_done", ticket=str(ticket["id"]), days=str(settings.complaint_response_days))
     return [*cards, Outgoing(person.id, done)]
 
